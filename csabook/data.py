@@ -1,0 +1,202 @@
+"""The layered loader: county data for a year, with an optional district overlay, read into typed records."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+
+from . import schema
+from .errors import DataError, Problem
+from .paths import Project, get_project
+from .readers import Parsed, read_csv, read_yaml
+
+COUNTY = "county"
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """A data file an edition read: for provenance and cache keys."""
+
+    name: str
+    path: str
+    sha256: str
+    origin: str  # "county" or "local"
+
+
+def layer_dirs(project: Project, year: int, district: str) -> list[tuple[str, Path]]:
+    """The folders of an edition's layers, most specific first."""
+    county = project.data / str(year) / COUNTY
+    if district == COUNTY:
+        return [("county", county)]
+    return [("local", project.data / str(year) / "districts" / district), ("county", county)]
+
+
+def _problems_from_validation(exc: ValidationError, parsed: Parsed, shown: str, row_base: tuple = ()) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc, what, expected = schema.describe_error(error)
+        line = parsed.line_of(row_base + loc)
+        key = ".".join(str(p) for p in loc if p != "__root__")
+        where = f"line {line}" if line else ""
+        if key:
+            where = f"{where} ({key})" if where else key
+        problems.append(Problem(shown, where, what, expected))
+    return problems
+
+
+def load_file(path: Path, spec: schema.FileSpec, shown: str):
+    """Read and validate one data file; raise DataError listing every problem found in it."""
+    if spec.is_table:
+        parsed = read_csv(path, shown, spec.columns)
+        rows, problems = [], []
+        for i, raw in enumerate(parsed.content):
+            try:
+                rows.append(spec.model.model_validate(raw))
+            except ValidationError as exc:
+                line = parsed.lines.get((i,))
+                for p in _problems_from_validation(exc, Parsed(raw, {(): line}), shown):
+                    problems.append(Problem(p.file, f"line {line} (row {i + 1}, column {p.location.split('(')[-1].rstrip(')')})",
+                                            p.message, p.expected))
+        if problems:
+            raise DataError(problems)
+        return tuple(rows)
+    parsed = read_yaml(path, shown)
+    if not isinstance(parsed.content, dict):
+        raise DataError([Problem(shown, "line 1", "the top level is not a mapping", "keys such as 'source:' and 'title:'")])
+    try:
+        return spec.model.model_validate(parsed.content)
+    except ValidationError as exc:
+        raise DataError(_problems_from_validation(exc, parsed, shown)) from None
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class EditionData:
+    """An edition's data. Files load on first use; each file read is recorded in `reads`."""
+
+    def __init__(self, year: int, district: str = COUNTY, project: Project | None = None):
+        self.project = project or get_project()
+        self.year = int(year)
+        self.district = district
+        self._layers = layer_dirs(self.project, self.year, district)
+        self._loaded: dict[str, object] = {}
+        self.reads: dict[str, FileRead] = {}
+
+    def locate(self, name: str) -> tuple[str, Path] | None:
+        """(origin, path) of the file that supplies `name` in this edition, or None."""
+        spec = schema.FILES[name]
+        for origin, folder in self._layers:
+            path = folder / spec.filename
+            if path.is_file():
+                return origin, path
+        return None
+
+    def has(self, name: str) -> bool:
+        return self.locate(name) is not None
+
+    def origin(self, name: str) -> str | None:
+        found = self.locate(name)
+        return found[0] if found else None
+
+    def get(self, name: str):
+        """The validated content of data file `name` (a model, or a tuple of row models for a table)."""
+        if name not in self._loaded:
+            found = self.locate(name)
+            if found is None:
+                folders = " or ".join(self.project.relative(f / schema.FILES[name].filename) for _, f in self._layers)
+                raise DataError([Problem(folders, "", f"the data file for '{name}' is missing",
+                                         "the file to exist for this edition")])
+            origin, path = found
+            shown = self.project.relative(path)
+            self._loaded[name] = load_file(path, schema.FILES[name], shown)
+            self.reads[name] = FileRead(name, shown, sha256_of(path), origin)
+        return self._loaded[name]
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name not in schema.FILES:
+            raise AttributeError(name)
+        return self.get(name)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A CSV table as a DataFrame of its published columns (without provenance columns)."""
+        rows = self.get(name)
+        spec = schema.FILES[name]
+        columns = [c for c in spec.columns if c not in ("source", "page")]
+        return pd.DataFrame([r.model_dump(by_alias=True) for r in rows], columns=columns + ["source", "page"])[columns]
+
+
+def open_edition(year: int, district: str = COUNTY, project: Project | None = None) -> EditionData:
+    """What a notebook calls to get its edition's data."""
+    return EditionData(year, district, project)
+
+
+def available_years(project: Project | None = None) -> list[int]:
+    project = project or get_project()
+    if not project.data.is_dir():
+        return []
+    return sorted(int(p.name) for p in project.data.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+
+
+def _cross_checks(data: EditionData) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def shown(name):
+        return data.reads[name].path if name in data.reads else schema.FILES[name].filename
+
+    if data.has("priorities"):
+        prios = data.get("priorities")
+        ids = {p.id: p.name for p in prios.priorities}
+        if data.has("leads_table"):
+            for i, row in enumerate(data.get("leads_table")):
+                if row.priority_id not in ids:
+                    problems.append(Problem(shown("leads_table"), f"row {i + 1} (priority_id)",
+                                            f"'{row.priority_id}' is not a priority of {data.year}",
+                                            f"one of {', '.join(ids)} (from {shown('priorities')})"))
+        if data.has("appendix_e"):
+            tables = {t.id: t.items for t in data.get("appendix_e").tables}
+            for tid, names, what in (("csa-priorities", list(ids.values()), "priorities"),
+                                     ("csa-themes", [t.name for t in prios.themes], "themes")):
+                if tid in tables and [n.rstrip() for n in tables[tid]] != names:
+                    problems.append(Problem(shown("appendix_e"), f"tables.{tid}",
+                                            f"the list differs from the {what} in {shown('priorities')}",
+                                            "the same names in the same order"))
+    if data.has("morile_table"):
+        ranks = [r.rank for r in data.get("morile_table")]
+        if sorted(ranks) != list(range(1, len(ranks) + 1)) or ranks != sorted(ranks):
+            problems.append(Problem(shown("morile_table"), "column rank", f"ranks {ranks}",
+                                    f"1 to {len(ranks)} in order, each once"))
+    if data.has("document"):
+        doc = data.get("document")
+        if str(data.year) not in doc.date:
+            problems.append(Problem(shown("document"), "date", f"'{doc.date}' does not name {data.year}",
+                                    f"a date in {data.year}, the year of the folder"))
+    return problems
+
+
+def validate_edition(year: int, district: str = COUNTY, project: Project | None = None) -> list[Problem]:
+    """Every problem in an edition's data: each file's own, then the checks across files."""
+    data = EditionData(year, district, project)
+    problems: list[Problem] = []
+    for _, folder in data._layers:
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and path.name not in schema.FILES_BY_FILENAME and path.name != "README.md":
+                    problems.append(Problem(data.project.relative(path), "", "unknown data file",
+                                            "one of " + ", ".join(sorted(schema.FILES_BY_FILENAME))))
+    failed = False
+    for name in schema.FILES:
+        if data.has(name):
+            try:
+                data.get(name)
+            except DataError as exc:
+                problems.extend(exc.problems)
+                failed = True
+    if not failed:
+        problems.extend(_cross_checks(data))
+    return problems

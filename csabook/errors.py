@@ -1,0 +1,64 @@
+"""One exception root. Every error names the file, the place in it, and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one place: `file:location: what is wrong; expected ...`."""
+
+    file: str
+    location: str
+    message: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.location}" if self.location else self.file
+        text = f"{where}: {self.message}"
+        return f"{text}; expected {self.expected}" if self.expected else text
+
+
+class CsabookError(Exception):
+    """Base of every error csabook reports to a user."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint or self.hint
+
+    def report(self) -> str:
+        text = str(self)
+        return f"{text}\n{self.hint}" if self.hint else text
+
+
+class DataError(CsabookError):
+    """One or more problems in data files."""
+
+    hint = "Fix the data file(s) named above, then run: csabook validate"
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SelectionError(CsabookError):
+    """An unknown year, district or edition was asked for."""
+
+
+class ExecutionError(CsabookError):
+    """A notebook cell failed while executing an edition."""
+
+    def __init__(self, edition: str, chapter: str, cell: int | None, error: str, notebook: str):
+        self.edition, self.chapter, self.cell, self.error, self.notebook = edition, chapter, cell, error, notebook
+        where = f"cell {cell}" if cell is not None else "an unknown cell"
+        super().__init__(
+            f"{edition}: chapter '{chapter}' failed in {where}: {error}",
+            hint=f"The executed notebook, with the failing cell marked, is kept at {notebook}",
+        )
+
+
+class BuildError(CsabookError):
+    """Jupyter Book or publishing failed."""

@@ -1,0 +1,137 @@
+"""What notebooks call to show things: sanitised narrative, accessible tables and figures.
+
+Everything from a data file is untrusted. Narrative is Markdown rendered with raw HTML switched off, then cleaned
+by nh3 with a short allow-list; table cells and titles are escaped. The result is an `Html` object that Jupyter
+displays as text/html.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
+    ["image", "html_block", "html_inline"]
+)
+
+
+class Html:
+    """A fragment of trusted, already-sanitised HTML that Jupyter shows as text/html."""
+
+    def __init__(self, markup: str = ""):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __add__(self, other: "Html") -> "Html":
+        return Html(self.markup + other.markup)
+
+    def __str__(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return f"Html({len(self.markup)} characters)"
+
+
+def join(parts: Iterable[Html]) -> Html:
+    return Html("".join(p.markup for p in parts))
+
+
+def sanitise(markup: str) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes."""
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer")
+
+
+def markdown(text: str) -> Html:
+    """Block Markdown (paragraphs, lists, emphasis, links) from untrusted text."""
+    return Html(sanitise(_markdown.render(text or "")).strip())
+
+
+def inline(text: str) -> str:
+    """Inline Markdown from untrusted text, as sanitised markup with no enclosing paragraph."""
+    return sanitise(_markdown.renderInline(text or "")).strip()
+
+
+def escape(text) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def heading(text: str, level: int = 2) -> Html:
+    return Html(f"<h{level}>{escape(text)}</h{level}>")
+
+
+def paragraphs(texts: Iterable[str]) -> Html:
+    return join(markdown(t) for t in texts)
+
+
+def bullets(items: Iterable[str], ordered: bool = False) -> Html:
+    tag = "ol" if ordered else "ul"
+    lis = "".join(f"<li>{inline(i)}</li>" for i in items)
+    return Html(f"<{tag}>{lis}</{tag}>") if lis else Html()
+
+
+def links(items) -> Html:
+    return bullets(f"[{l.text}]({l.url})" for l in items) if items else Html()
+
+
+def section(sec, level: int = 3) -> Html:
+    """A numbered CSA section: its number, title, paragraphs, list and links."""
+    title = f"{sec.number} {sec.title}" if sec.title else sec.number
+    body = paragraphs(sec.paragraphs) + bullets(sec.items) + links(sec.links)
+    return Html(f'<section class="csa-section" id="s{escape(sec.number.replace(".", "-"))}">'
+                f"<h{level}>{escape(title)}</h{level}>{body.markup}</section>")
+
+
+def sections(secs, level: int = 3) -> Html:
+    return join(section(s, level) for s in secs)
+
+
+def table(frame, caption: str, numeric: Iterable[str] = ()) -> Html:
+    """A data table with a caption and header cells; every cell is escaped."""
+    numeric = set(numeric)
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for col, value in zip(frame.columns, row):
+            cls = ' class="csa-num"' if col in numeric else ""
+            cells.append(f"<td{cls}>{escape(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return Html(f'<table class="csa-table"><caption>{escape(caption)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def figure(svg: str, caption: str) -> Html:
+    """An inline SVG figure (from csabook.charts, which sets its title and aria-label) with a caption."""
+    return Html(f'<figure class="csa-figure">{svg}<figcaption>{escape(caption)}</figcaption></figure>')
+
+
+def origin_note(data, *names: str) -> Html:
+    """In a district edition, say whether this content is local or the county's."""
+    if data.district == "county":
+        return Html()
+    origins = {data.origin(n) for n in names if data.has(n)}
+    if origins == {"local"}:
+        text = f"Local content supplied for this district edition ({escape(data.district)})."
+        cls = "local"
+    else:
+        text = "County-wide content: this section is inherited from the Kent county edition."
+        cls = "county"
+    return Html(f'<p class="csa-origin csa-origin-{cls}"><strong>{text}</strong></p>')
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-")

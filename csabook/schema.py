@@ -1,0 +1,378 @@
+"""One model per data file, and the checks that span files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DOCUMENTS = ("kent-csa-2022", "kent-csa-action-plan-2024-25", "local")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(Model):
+    document: Literal["kent-csa-2022", "kent-csa-action-plan-2024-25", "local"]
+    pages: list[int] = Field(default_factory=list)
+
+    @field_validator("pages")
+    @classmethod
+    def _positive(cls, pages):
+        if any(p < 1 for p in pages):
+            raise ValueError("page numbers start at 1")
+        return pages
+
+
+Text = str
+NonEmpty = Field(min_length=1)
+
+
+class Link(Model):
+    text: str = Field(min_length=1)
+    url: str = Field(pattern=r"^(https?://|mailto:)\S+$")
+
+
+class Section(Model):
+    number: str = Field(pattern=r"^\d+\.\d+$")
+    title: Optional[str] = None
+    paragraphs: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+
+def _check_unique(values, what):
+    seen = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"duplicate {what} '{v}'")
+        seen.add(v)
+
+
+class Chapter(Model):
+    source: Source
+    number: int
+    title: str = Field(min_length=1)
+    intro: list[str] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _numbers(self):
+        _check_unique([s.number for s in self.sections], "section number")
+        for s in self.sections:
+            if not s.number.startswith(f"{self.number}."):
+                raise ValueError(f"section {s.number} does not belong to chapter {self.number}")
+        return self
+
+
+class Document(Model):
+    source: Source
+    title: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    date: str = Field(min_length=1)
+    effective: Optional[str] = None
+
+
+class Version(Model):
+    version: str = Field(pattern=r"^\d+\.\d+$")
+    date: str
+    summary: str
+    changes: list[str] = Field(default_factory=list)
+
+
+class VersionControl(Model):
+    source: Source
+    title: str
+    columns: list[str] = Field(min_length=3, max_length=3)
+    versions: list[Version] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([v.version for v in self.versions], "version")
+        return self
+
+
+class Signatory(Model):
+    name: str = Field(min_length=1)
+    roles: list[str] = Field(default_factory=list)
+
+
+class Foreword(Model):
+    source: Source
+    title: str
+    paragraphs: list[str] = Field(min_length=1)
+    signatory: Signatory
+
+
+class SectionGroup(Model):
+    title: str
+    sections: list[Section] = Field(min_length=1)
+
+
+class Landscape(Model):
+    source: Source
+    number: int
+    title: str
+    intro: list[str] = Field(default_factory=list)
+    groups: list[SectionGroup] = Field(min_length=1)
+
+
+class Body(Model):
+    id: str = Field(pattern=SLUG)
+    name: str
+    role: str
+
+
+class Relation(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    source_id: str = Field(alias="from")
+    target_id: str = Field(alias="to")
+    label: str
+
+
+class Governance(Chapter):
+    responsible_authorities: str
+    bodies: list[Body] = Field(min_length=1)
+    relations: list[Relation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _relations(self):
+        ids = [b.id for b in self.bodies]
+        _check_unique(ids, "body id")
+        for r in self.relations:
+            for end in (r.source_id, r.target_id):
+                if end not in ids:
+                    raise ValueError(f"relation names body '{end}', which is not one of {', '.join(ids)}")
+        return self
+
+
+class Achievement(Model):
+    title: str = Field(min_length=1)
+    paragraphs: list[str] = Field(min_length=1)
+
+
+class Achievements(Model):
+    source: Source
+    number: int
+    title: str
+    period: str
+    intro: list[str] = Field(default_factory=list)
+    achievements: list[Achievement] = Field(min_length=1)
+    closing: list[str] = Field(default_factory=list)
+
+
+class Named(Model):
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+
+
+class Include(Model):
+    ref: str = Field(pattern=SLUG)
+    label: str
+    text: str
+
+
+class Priorities(Chapter):
+    priorities: list[Named] = Field(min_length=1)
+    themes: list[Named] = Field(default_factory=list)
+    includes: list[Include] = Field(default_factory=list)
+    diagram_key: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ids(self):
+        ids = [p.id for p in self.priorities] + [t.id for t in self.themes]
+        _check_unique(ids, "priority or theme id")
+        for inc in self.includes:
+            if inc.ref not in ids:
+                raise ValueError(f"includes names '{inc.ref}', which is not a priority or theme id")
+        return self
+
+
+class TableText(Model):
+    """The narrative around a table kept in a CSV file of the same chapter."""
+
+    source: Source
+    number: int
+    title: str
+    intro: list[str] = Field(default_factory=list)
+    columns: list[str] = Field(min_length=1)
+
+
+class Authorities(Model):
+    source: Source
+    number: int
+    title: str
+    intro: list[str] = Field(default_factory=list)
+    authorities: list[str] = Field(min_length=1)
+
+
+class Appendix(Model):
+    source: Source
+    letter: str = Field(pattern=r"^[A-Z]$")
+    title: str
+    period: Optional[str] = None
+    heading: Optional[str] = None
+    intro: list[str] = Field(default_factory=list)
+    closing: list[str] = Field(default_factory=list)
+    columns: list[str] = Field(default_factory=list)
+
+
+class PestGroup(Model):
+    label: Optional[Literal["recent", "upcoming"]] = None
+    intro: Optional[str] = None
+    items: list[str] = Field(min_length=1)
+
+
+PESTELO = ("Political", "Economic", "Social", "Technological", "Environmental", "Legislation", "Organisational")
+
+
+class PestCategory(Model):
+    name: str
+    groups: list[PestGroup] = Field(min_length=1)
+
+
+class HorizonScan(Appendix):
+    categories: list[PestCategory] = Field(min_length=7, max_length=7)
+
+    @model_validator(mode="after")
+    def _pestelo(self):
+        for want, cat in zip(PESTELO, self.categories):
+            if not cat.name.startswith(want):
+                raise ValueError(f"category '{cat.name}' is out of PESTELO order; expected '{want}…'")
+        return self
+
+
+class HeadedList(Model):
+    id: str = Field(pattern=SLUG)
+    heading: str
+    items: list[str] = Field(min_length=1)
+
+
+class PoliceCrimePlan(Appendix):
+    lists: list[HeadedList] = Field(min_length=1)
+
+
+class PriorityTables(Appendix):
+    tables: list[HeadedList] = Field(min_length=1)
+
+
+class Contact(Model):
+    source: Source
+    title: str
+    paragraphs: list[str] = Field(default_factory=list)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]+$")
+    telephone: str
+    note: Optional[str] = None
+
+
+# CSV rows ---------------------------------------------------------------------------------------------
+
+
+class Row(Model):
+    source: Literal["kent-csa-2022", "kent-csa-action-plan-2024-25", "local"]
+    page: Optional[int] = Field(default=None, ge=1)
+
+    @field_validator("page", mode="before")
+    @classmethod
+    def _blank_page(cls, v):
+        return None if v == "" else v
+
+
+class LeadRow(Row):
+    priority_id: str = Field(pattern=SLUG)
+    priority: str = Field(min_length=1)
+    lead: str = Field(min_length=1)
+
+
+class PlanRow(Row):
+    plan: str = Field(min_length=1)
+
+
+class AssessmentRow(Row):
+    issue: str = Field(min_length=1)
+    csps: int = Field(ge=0, le=12)
+
+
+class MorileRow(Row):
+    rank: int = Field(ge=1)
+    issue: str = Field(min_length=1)
+
+
+# The registry ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One data file: its name in a layer, and the model of its content (or of each row, for CSV)."""
+
+    name: str
+    filename: str
+    model: type[Model]
+
+    @property
+    def is_table(self) -> bool:
+        return self.filename.endswith(".csv")
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.alias or n for n, f in self.model.model_fields.items() if n not in ("source", "page")] + [
+            "source", "page"]
+
+
+FILES: dict[str, FileSpec] = {
+    spec.name: spec
+    for spec in (
+        FileSpec("document", "document.yml", Document),
+        FileSpec("version_control", "version_control.yml", VersionControl),
+        FileSpec("foreword", "foreword.yml", Foreword),
+        FileSpec("introduction", "introduction.yml", Chapter),
+        FileSpec("legislation", "legislation.yml", Chapter),
+        FileSpec("landscape", "landscape.yml", Landscape),
+        FileSpec("governance", "governance.yml", Governance),
+        FileSpec("achievements", "achievements.yml", Achievements),
+        FileSpec("priorities", "priorities.yml", Priorities),
+        FileSpec("leads", "leads.yml", TableText),
+        FileSpec("leads_table", "leads.csv", LeadRow),
+        FileSpec("plans", "plans.yml", TableText),
+        FileSpec("plans_table", "plans.csv", PlanRow),
+        FileSpec("responsible_authorities", "responsible_authorities.yml", Authorities),
+        FileSpec("appendix_a", "appendix_a.yml", Appendix),
+        FileSpec("appendix_a_table", "appendix_a.csv", AssessmentRow),
+        FileSpec("appendix_b", "appendix_b.yml", Appendix),
+        FileSpec("morile_table", "morile.csv", MorileRow),
+        FileSpec("appendix_c", "appendix_c.yml", HorizonScan),
+        FileSpec("appendix_d", "appendix_d.yml", PoliceCrimePlan),
+        FileSpec("appendix_e", "appendix_e.yml", PriorityTables),
+        FileSpec("contact", "contact.yml", Contact),
+    )
+}
+FILES_BY_FILENAME = {spec.filename: spec for spec in FILES.values()}
+
+
+def describe_error(error: dict) -> tuple[tuple, str, str]:
+    """(key path, what is wrong, what was expected) for one pydantic error."""
+    loc = tuple(error.get("loc", ()))
+    kind = error.get("type", "")
+    msg = error.get("msg", "invalid value")
+    if kind == "missing":
+        return loc, f"missing key '{loc[-1]}'" if loc else "missing key", "the key to be present"
+    if kind == "extra_forbidden":
+        return loc, f"unknown key '{loc[-1]}'", "only the keys documented in data/README.md"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        got = error.get("input")
+        return loc, f"value {got!r} has the wrong type", msg.replace("Input should be", "").strip() or "another type"
+    if kind == "literal_error":
+        return loc, f"value {error.get('input')!r} is not allowed", msg.replace("Input should be", "one of").strip()
+    if kind == "string_pattern_mismatch":
+        return loc, f"value {error.get('input')!r} has the wrong form", msg.replace("String should match", "").strip()
+    if kind.startswith("too_short") or kind.startswith("too_long"):
+        return loc, msg.lower(), "the documented number of entries"
+    if kind == "value_error":
+        text = re.sub(r"^Value error, ", "", msg)
+        what, _, expected = text.partition("; expected ")
+        return loc, what, expected
+    return loc, msg, ""
