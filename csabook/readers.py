@@ -85,8 +85,8 @@ def read_yaml(path: Path, shown: str) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = exc.problem or "malformed YAML"
-        if "\t" in text and "tab" in what:
-            what = "a tab character is used for indentation"
+        if "'\\t'" in what or "tab" in what:
+            what = "a tab character is used where YAML needs spaces"
         raise DataError([Problem(shown, where, f"invalid YAML: {what}",
                                  "valid YAML indented with spaces")]) from None
     except yaml.YAMLError as exc:

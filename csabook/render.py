@@ -105,10 +105,50 @@ def table(frame, caption: str, numeric: Iterable[str] = ()) -> Html:
         cells = []
         for col, value in zip(frame.columns, row):
             cls = ' class="csa-num"' if col in numeric else ""
-            cells.append(f"<td{cls}>{escape(value)}</td>")
+            cells.append(f"<td{cls}>{_cell(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return Html(f'<table class="csa-table"><caption>{escape(caption)}</caption>'
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def _cell(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "<ul>" + "".join(f"<li>{escape(v)}</li>" for v in value) + "</ul>"
+    return escape(value)
+
+
+def subtitle(text: str | None) -> Html:
+    return Html(f'<p class="csa-period">({escape(text)})</p>') if text else Html()
+
+
+def version_table(vc) -> Html:
+    """The version-control table: each version's summary followed by its list of changes."""
+    import pandas as pd
+
+    rows = [{vc.columns[0]: v.version, vc.columns[1]: v.date, vc.columns[2]: [v.summary, *v.changes]}
+            for v in vc.versions]
+    return table(pd.DataFrame(rows, columns=vc.columns), "Versions of the Kent Community Safety Agreement")
+
+
+def signatory(person) -> Html:
+    lines = "<br>".join(escape(x) for x in [person.name, *person.roles])
+    return Html(f'<p class="csa-signatory"><strong>{lines}</strong></p>')
+
+
+def pestelo_grid(categories) -> Html:
+    """The horizon scan as a grid of seven PESTELO cards."""
+    cards = []
+    for cat in categories:
+        body = "".join((f"<p>{inline(g.intro)}</p>" if g.intro else "") + bullets(g.items).markup for g in cat.groups)
+        cards.append(f'<section class="csa-card"><h2>{escape(cat.name)}</h2>{body}</section>')
+    return Html(f'<div class="csa-grid">{"".join(cards)}</div>')
+
+
+def contact(c) -> Html:
+    email = escape(c.email)
+    return paragraphs(c.paragraphs) + Html(
+        f'<ul class="csa-contact"><li>Email: <a href="mailto:{email}">{email}</a></li>'
+        f"<li>Tel: {escape(c.telephone)}</li></ul>") + (paragraphs([c.note]) if c.note else Html())
 
 
 def figure(svg: str, caption: str) -> Html:
@@ -135,3 +175,24 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 def slug(text: str) -> str:
     return _SLUG.sub("-", text.lower()).strip("-")
+
+
+def front_page(data) -> Html:
+    """The edition's home page: what this document is, which edition, and where its content comes from."""
+    from .schema import FILES
+
+    place = "Kent (county-wide)" if data.district == "county" else escape(data.district)
+    parts = [f'<p class="csa-period">Edition: {escape(data.year)}, {place}</p>']
+    if data.has("document"):
+        doc = data.get("document")
+        parts.append(f"<p>{escape(doc.title)}, Version {escape(doc.version)}, {escape(doc.date)}.</p>")
+    parts.append("<p>The Community Safety Agreement sets out the community safety priorities for Kent agreed by the "
+                 "Kent Community Safety Partnership. Use the contents to read each chapter and appendix.</p>")
+    if data.district != "county":
+        local = [n for n in FILES if data.has(n) and data.origin(n) == "local"]
+        county = [n for n in FILES if data.has(n) and data.origin(n) == "county"]
+        parts.append("<h2>Local and county-wide content</h2>")
+        parts.append("<p>Local content: " + (escape(", ".join(local)) or "none") + ".</p>")
+        parts.append("<p>County-wide content, inherited from the Kent edition: " + (escape(", ".join(county)) or "none")
+                     + ".</p>")
+    return Html("".join(parts))

@@ -1,0 +1,43 @@
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csabook.paths import PACKAGE_ROOT, get_project
+
+ROOT = PACKAGE_ROOT
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A writable copy of the project's sources (data, params, templates), for tests that change things."""
+    for name in ("data", "params", "notebooks"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    return get_project(tmp_path)
+
+
+@pytest.fixture
+def run_cli():
+    """Run the real `csabook` command in a subprocess against a project folder."""
+
+    def run(*args, root=None):
+        env = None
+        if root is not None:
+            import os
+
+            env = {**os.environ, "CSABOOK_ROOT": str(root)}
+        return subprocess.run([sys.executable, "-m", "csabook", *args], capture_output=True, text=True, env=env)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def site():
+    """The published site of the default build (`make book` runs before the tests)."""
+    site = ROOT / "_build" / "site"
+    assert (site / "2022" / "county" / "index.html").is_file(), "the site is not built: run `make book` first"
+    return site
