@@ -84,7 +84,7 @@ def links(items) -> Html:
     return bullets(f"[{l.text}]({l.url})" for l in items) if items else Html()
 
 
-def section(sec, level: int = 3) -> Html:
+def section(sec, level: int = 2) -> Html:
     """A numbered CSA section: its number, title, paragraphs, list and links."""
     title = f"{sec.number} {sec.title}" if sec.title else sec.number
     body = paragraphs(sec.paragraphs) + bullets(sec.items) + links(sec.links)
@@ -92,7 +92,7 @@ def section(sec, level: int = 3) -> Html:
                 f"<h{level}>{escape(title)}</h{level}>{body.markup}</section>")
 
 
-def sections(secs, level: int = 3) -> Html:
+def sections(secs, level: int = 2) -> Html:
     return join(section(s, level) for s in secs)
 
 

@@ -1,0 +1,61 @@
+"""Rendering: untrusted text never becomes markup; tables and figures are accessible and deterministic."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from csabook import charts, render
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<iframe src=https://example.org></iframe>",
+    "<style>body{display:none}</style>",
+    '<a href="javascript:alert(1)">x</a>',
+    "<svg onload=alert(1)>",
+]
+
+
+def real_tags(markup):
+    """(tag, attributes) of every element in the markup; escaped text (&lt;...) is not an element."""
+    return re.findall(r"<([a-zA-Z][\w-]*)([^>]*)>", markup)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_narrative_payloads_are_inert(payload):
+    out = render.markdown(f"Text {payload} more").markup
+    for tag, attributes in real_tags(out):
+        assert tag in render.ALLOWED_TAGS, out
+        assert not re.search(r"\son\w+\s*=", attributes, re.I), out
+        assert not re.search(r"(href|src)\s*=\s*\"?\s*(javascript|data):", attributes, re.I), out
+
+
+def test_markdown_keeps_emphasis_lists_and_links():
+    out = render.markdown("Some *emphasis*, **bold** and [a link](https://www.gov.uk/x).").markup
+    assert "<em>emphasis</em>" in out and "<strong>bold</strong>" in out
+    assert '<a href="https://www.gov.uk/x" rel="noopener noreferrer">a link</a>' in out
+
+
+def test_table_escapes_cells_and_has_header_cells():
+    frame = pd.DataFrame({"Issue": ["<b>x</b>", "y"], "Count": [1, 2]})
+    out = render.table(frame, "A <caption>", numeric=["Count"]).markup
+    assert '<th scope="col">Issue</th>' in out and "<caption>A &lt;caption&gt;</caption>" in out
+    assert "&lt;b&gt;x&lt;/b&gt;" in out and "<b>" not in out
+    assert out.count("<tr>") == 3
+
+
+def test_figures_are_deterministic_svg_with_alt_text():
+    first = charts.bar_chart(["A", "B"], [2, 1], "count", "Chart of A 2 and B 1")
+    second = charts.bar_chart(["A", "B"], [2, 1], "count", "Chart of A 2 and B 1")
+    assert first == second
+    assert first.startswith('<svg role="img" aria-label="Chart of A 2 and B 1"')
+    assert "<title>Chart of A 2 and B 1</title>" in first
+    assert "Date" not in first and "<metadata>" not in first
+
+
+def test_alt_text_is_escaped():
+    svg = charts.bar_chart(["A"], [1], "n", 'Alt "with" <script>')
+    assert "<script>" not in svg and "&lt;script&gt;" in svg

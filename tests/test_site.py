@@ -1,0 +1,113 @@
+"""The published 2022 county site: every chapter in the contents, and every source table as an HTML table."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from csabook.paths import PACKAGE_ROOT
+
+CHAPTERS = ["version_control", "foreword", "introduction", "legislation", "landscape", "governance", "achievements",
+            "priorities", "leads", "plans", "responsible_authorities", "appendix_a", "appendix_b", "appendix_c",
+            "appendix_d", "appendix_e", "contact"]
+
+
+class Tables(HTMLParser):
+    """Collects every <table class="csa-table">: its header cells and rows of cell text."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell, self._row, self._in = [], None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and "csa-table" in dict(attrs).get("class", ""):
+            self.tables.append({"header": [], "rows": []})
+            self._in = True
+        elif self._in and tag == "tr":
+            self._row = []
+        elif self._in and tag in ("td", "th"):
+            self._cell = [tag, ""]
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[1] += data
+
+    def handle_endtag(self, tag):
+        if not self._in:
+            return
+        if tag in ("td", "th") and self._cell:
+            self._row.append(tuple(self._cell))
+            self._cell = None
+        elif tag == "tr":
+            if all(kind == "th" for kind, _ in self._row):
+                self.tables[-1]["header"] = [text for _, text in self._row]
+            else:
+                self.tables[-1]["rows"].append([text.strip() for _, text in self._row])
+        elif tag == "table":
+            self._in = False
+
+
+def tables_of(site, page):
+    parser = Tables()
+    parser.feed((site / "2022" / "county" / f"{page}.html").read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def test_index_links_the_edition(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="2022/county/index.html"' in index
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_contents_list_every_chapter(site, chapter):
+    home = (site / "2022" / "county" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{chapter}.html"' in home
+    assert (site / "2022" / "county" / f"{chapter}.html").is_file()
+
+
+def test_title_carries_year_and_edition(site):
+    home = (site / "2022" / "county" / "index.html").read_text(encoding="utf-8")
+    assert "Kent Community Safety Agreement 2022 – Kent county edition" in home
+
+
+def test_appendix_a_table_and_chart(site):
+    (table,) = tables_of(site, "appendix_a")
+    assert table["header"] == ["Priority", "No. of CSPs Identifying these Issues"]
+    assert [int(r[1]) for r in table["rows"]] == [12, 12, 11, 11, 10, 9, 7, 7, 7, 5, 5, 4, 4, 3]
+    page = (site / "2022" / "county" / "appendix_a.html").read_text(encoding="utf-8")
+    assert re.search(r'<svg role="img" aria-label="Bar chart of the number of CSPs', page)
+
+
+def test_leads_plans_and_morile_tables(site):
+    assert len(tables_of(site, "leads")[0]["rows"]) == 8
+    assert len(tables_of(site, "plans")[0]["rows"]) == 17
+    morile = tables_of(site, "appendix_b")[0]
+    assert [r[1] for r in morile["rows"]] == [
+        "Child Sexual Exploitation (CSE)", "PREVENT", "Modern Slavery", "Domestic Abuse", "Gangs",
+        "Organised Crime Groups (OCGs)", "Mental Health", "Public Order", "Anti-Social Behaviour", "Violent Crime",
+        "Cyber Crime", "Criminal Damage", "Hate Crime", "Road Safety"]
+
+
+def test_figures_have_alt_text(site):
+    for page in ("governance", "priorities", "appendix_a"):
+        html = (site / "2022" / "county" / f"{page}.html").read_text(encoding="utf-8")
+        svgs = re.findall(r"<svg [^>]*>", html)
+        assert svgs, page
+        assert all('role="img"' in s and 'aria-label="' in s for s in svgs), page
+
+
+def test_pestelo_grid_has_seven_parts(site):
+    html = (site / "2022" / "county" / "appendix_c.html").read_text(encoding="utf-8")
+    assert html.count('class="csa-card"') == 7
+
+
+def test_site_needs_no_network(site):
+    for page in (site / "2022" / "county").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for ref in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', html):
+            assert not ref.startswith(("http:", "https:", "//")), f"{page.name} loads {ref}"
+
+
+def test_book_holds_executed_notebooks():
+    book = PACKAGE_ROOT / "book" / "2022" / "county"
+    assert sorted(p.stem for p in book.glob("*.ipynb")) == sorted(CHAPTERS + ["index"])
