@@ -68,7 +68,8 @@ def write_book_files(edition: Edition, chapters: list[Path], book_dir: Path, pro
     (book_dir / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     static = book_dir / "_static"
     static.mkdir(exist_ok=True)
-    shutil.copy2(STATIC / "csabook.css", static / "csabook.css")
+    for asset in sorted(STATIC.iterdir()):
+        shutil.copy2(asset, static / asset.name)
 
 
 def jupyter_book_command() -> list[str]:

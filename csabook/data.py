@@ -143,6 +143,16 @@ def available_years(project: Project | None = None) -> list[int]:
     return sorted(int(p.name) for p in project.data.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
 
 
+def reference_priorities(data: EditionData) -> tuple[dict[str, str], str]:
+    """The CSA priorities in force for the edition's year: its own, else the latest earlier year's."""
+    for year in sorted((y for y in available_years(data.project) if y <= data.year), reverse=True):
+        source = data if year == data.year else EditionData(year, COUNTY, data.project)
+        if source.has("priorities"):
+            prios = source.get("priorities").priorities
+            return {p.id: p.name for p in prios}, source.reads["priorities"].path
+    return {}, "no priorities.yml for this or an earlier year"
+
+
 def _cross_checks(data: EditionData) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -166,6 +176,13 @@ def _cross_checks(data: EditionData) -> list[Problem]:
                     problems.append(Problem(shown("appendix_e"), f"tables.{tid}",
                                             f"the list differs from the {what} in {shown('priorities')}",
                                             "the same names in the same order"))
+    if data.has("action_plan"):
+        known, where = reference_priorities(data)
+        for i, group in enumerate(data.get("action_plan").groups):
+            if group.priority_id is not None and group.priority_id not in known:
+                problems.append(Problem(shown("action_plan"), f"groups[{i}].priority_id",
+                                        f"'{group.priority_id}' is not a CSA priority",
+                                        f"one of {', '.join(known)} (from {where})"))
     if data.has("morile_table"):
         ranks = [r.rank for r in data.get("morile_table")]
         if sorted(ranks) != list(range(1, len(ranks) + 1)) or ranks != sorted(ranks):

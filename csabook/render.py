@@ -111,6 +111,32 @@ def table(frame, caption: str, numeric: Iterable[str] = ()) -> Html:
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
+def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_label: str = "Search") -> Html:
+    """A table readers can filter in the static page (csabook.js): one select per facet, plus a text search.
+
+    `facets` maps a label to (values per row, options in order); a row may carry several values for one facet.
+    """
+    box_id = slug(caption)
+    controls, attrs = [], [""] * len(frame)
+    for n, (label, (values, options)) in enumerate(facets.items()):
+        key = f"f{n}"
+        opts = "".join(f'<option value="{escape(o)}">{escape(o)}</option>' for o in options)
+        controls.append(f'<label for="{box_id}-{key}">{escape(label)}<select id="{box_id}-{key}" data-filter="{key}">'
+                        f'<option value="">All</option>{opts}</select></label>')
+        for i, v in enumerate(values):
+            attrs[i] += f' data-{key}="{escape("|".join(v))}"'
+    controls.append(f'<label for="{box_id}-q">{escape(search_label)}<input type="search" id="{box_id}-q" '
+                    f'data-filter-text></label><button type="reset">Clear filters</button>')
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
+    body = "".join(f"<tr{attrs[i]}>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
+                   for i, row in enumerate(frame.itertuples(index=False)))
+    return Html(f'<div class="csa-filter" id="{box_id}" data-csa-filter data-noun="{escape(noun)}">'
+                f'<form class="csa-filter-controls" role="search" aria-label="Filter {escape(caption)}">{"".join(controls)}</form>'
+                f'<p class="csa-filter-count" aria-live="polite">Showing {len(frame)} of {len(frame)} {escape(noun)}.</p>'
+                f'<table class="csa-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table></div>")
+
+
 def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         return "<ul>" + "".join(f"<li>{escape(v)}</li>" for v in value) + "</ul>"
@@ -195,4 +221,46 @@ def front_page(data) -> Html:
         parts.append("<p>Local content: " + (escape(", ".join(local)) or "none") + ".</p>")
         parts.append("<p>County-wide content, inherited from the Kent edition: " + (escape(", ".join(county)) or "none")
                      + ".</p>")
+    return Html("".join(parts))
+
+
+def action_plan_intro(plan) -> Html:
+    status = " ".join(x for x in (plan.status, f"Version {plan.version}" if plan.version else None) if x)
+    return Html(f"<p><strong>{escape(plan.title)}</strong>" + (f" ({escape(status)})" if status else "") + ".</p>"
+                f"<p>{len(plan.objectives)} objectives in {len(plan.groups)} groups: the CSA priorities, each with "
+                "its aim, and general support for the district and borough CSPs.</p>")
+
+
+def action_plan_key(plan) -> Html:
+    """The published colour key, and how this edition shows it."""
+    entries = "".join(f"<dt>{escape(k.colour.title())} actions</dt><dd>{escape(k.text)}</dd>" for k in plan.key)
+    linked = sum(o.linked_partnership for o in plan.objectives)
+    return Html(f'<h2>Key</h2><dl class="csa-key">{entries}</dl>'
+                f"<p>In the published plan the actions are coloured. Here an objective number with an asterisk "
+                f"(for example 1.3*) marks an objective linked to another multi-agency partnership group or strategy "
+                f"(green): {linked} of {len(plan.objectives)} objectives. Which actions are funded by the Crime "
+                f"Reduction Grant (purple) cannot be recovered from the published text, so it is shown as unknown.</p>")
+
+
+def action_plan_groups(plan) -> Html:
+    """Each priority with its aim, then every objective with its rows laid out as the published plan reads."""
+    import pandas as pd
+
+    cols = plan.columns
+    parts = []
+    for group in plan.groups:
+        parts.append(f'<section class="csa-group" id="group-{group.number}"><h2>{group.number}. {escape(group.priority)}</h2>')
+        if group.aim:
+            parts.append(f"<p><strong>Aim:</strong> {escape(group.aim)}</p>")
+        for obj in group.objectives:
+            marker = "*" if obj.linked_partnership else ""
+            link = " (linked to another partnership)" if obj.linked_partnership else ""
+            theme = f"{escape(obj.theme)}: " if obj.theme else ""
+            frame = pd.DataFrame([{cols[2]: list(r.actions), cols[3]: list(r.measures), cols[4]: r.timescale,
+                                   cols[5]: r.lead} for r in obj.rows], columns=cols[2:])
+            parts.append(f'<div class="csa-objective"><h3>{escape(obj.number)}{marker}{escape(link)}</h3>'
+                         f"<p>{theme}{escape(obj.outcome)}</p>"
+                         + table(frame, f"Objective {obj.number}: actions, measures, timescale and lead").markup
+                         + "</div>")
+        parts.append("</section>")
     return Html("".join(parts))

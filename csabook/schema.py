@@ -269,6 +269,76 @@ class Contact(Model):
     note: Optional[str] = None
 
 
+class ActionRow(Model):
+    actions: list[str] = Field(default_factory=list)
+    measures: list[str] = Field(default_factory=list)
+    timescale: str = Field(min_length=1)
+    lead: str = Field(min_length=1)
+
+    @property
+    def due(self):
+        from .timescales import parse_timescale
+
+        return parse_timescale(self.timescale)
+
+    @property
+    def agencies(self) -> list[str]:
+        """The lead agencies of a shared lead cell ("A / B")."""
+        return [a.strip() for a in self.lead.split(" / ") if a.strip()]
+
+
+class Objective(Model):
+    number: str = Field(pattern=r"^\d+\.\d+$")
+    linked_partnership: bool
+    crg_funded: Optional[bool] = None
+    theme: Optional[str] = None
+    outcome: str = Field(min_length=1)
+    page: Optional[int] = Field(default=None, ge=1)
+    rows: list[ActionRow] = Field(min_length=1)
+
+
+class PlanGroup(Model):
+    number: int = Field(ge=1)
+    priority_id: Optional[str] = Field(default=None, pattern=SLUG)
+    priority: str = Field(min_length=1)
+    aim: Optional[str] = None
+    page: Optional[int] = Field(default=None, ge=1)
+    objectives: list[Objective] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _numbers(self):
+        _check_unique([o.number for o in self.objectives], "objective number")
+        for o in self.objectives:
+            if not o.number.startswith(f"{self.number}."):
+                raise ValueError(f"objective {o.number} does not belong to group {self.number}")
+        return self
+
+
+class KeyEntry(Model):
+    colour: str
+    text: str
+
+
+class ActionPlan(Model):
+    source: Source
+    title: str
+    status: Optional[str] = None
+    version: Optional[str] = None
+    columns: list[str] = Field(min_length=6, max_length=6)
+    column_questions: dict[str, str] = Field(default_factory=dict)
+    key: list[KeyEntry] = Field(default_factory=list)
+    groups: list[PlanGroup] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([g.number for g in self.groups], "group number")
+        return self
+
+    @property
+    def objectives(self) -> list[Objective]:
+        return [o for g in self.groups for o in g.objectives]
+
+
 # CSV rows ---------------------------------------------------------------------------------------------
 
 
@@ -348,6 +418,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec("appendix_d", "appendix_d.yml", PoliceCrimePlan),
         FileSpec("appendix_e", "appendix_e.yml", PriorityTables),
         FileSpec("contact", "contact.yml", Contact),
+        FileSpec("action_plan", "action_plan.yml", ActionPlan),
     )
 }
 FILES_BY_FILENAME = {spec.filename: spec for spec in FILES.values()}

@@ -1,0 +1,108 @@
+"""The Action Plan 2024/25: parsed counts, timescales, and the offline filter table in a real browser."""
+
+from datetime import date
+
+import pytest
+
+from csabook import open_edition
+from csabook.actionplan import actions_frame, objectives_per_group
+from csabook.data import reference_priorities, validate_edition
+from csabook.timescales import parse_timescale
+
+from .browser import browser_page, serve
+
+LINKED = ["1.3", "2.1", "2.2", "3.1", "5.1", "5.4", "5.5", "6.1", "6.2", "7.1", "7.3", "8.1"]
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return open_edition(2024).action_plan
+
+
+def test_2024_data_is_valid():
+    assert validate_edition(2024) == []
+
+
+def test_objectives_per_group_match_the_source(plan):
+    assert [n for _, n in objectives_per_group(plan)] == [8, 2, 1, 4, 8, 2, 4, 2, 1]
+    assert [o.number for o in plan.objectives][0] == "1.1" and plan.objectives[-1].number == "9.1"
+    assert len(plan.objectives) == 32
+
+
+def test_linked_partnership_flags(plan):
+    assert [o.number for o in plan.objectives if o.linked_partnership] == LINKED
+    assert all(o.crg_funded is None for o in plan.objectives)
+
+
+def test_rows_keep_the_source_groupings(plan):
+    by_number = {o.number: o for o in plan.objectives}
+    assert len(by_number["1.1"].rows) == 4
+    assert [r.timescale for r in by_number["4.2"].rows] == ["Apr ‘24", "Apr ‘24", "Sep ‘24"]
+
+
+def test_group_priorities_are_the_2022_priorities(plan):
+    known, where = reference_priorities(open_edition(2024))
+    assert where == "data/2022/county/priorities.yml"
+    ids = [g.priority_id for g in plan.groups]
+    assert ids[-1] is None
+    assert sorted(ids[:-1]) == sorted(known)
+
+
+@pytest.mark.parametrize("text, kind, due", [
+    ("March 2025", "date", date(2025, 3, 31)),
+    ("Sept 2024", "date", date(2024, 9, 30)),
+    ("Dec ‘24", "date", date(2024, 12, 31)),
+    ("Apr ‘24", "date", date(2024, 4, 30)),
+    ("Sep ‘24", "date", date(2024, 9, 30)),
+    ("Dec '24", "date", date(2024, 12, 31)),
+    ("Dec ‘24 Mar ‘25", "date", date(2025, 3, 31)),
+    ("Ongoing", "ongoing", None),
+    ("ongoing", "ongoing", None),
+    ("When funding allows", "unparsed", None),
+])
+def test_timescale_parsing(text, kind, due):
+    parsed = parse_timescale(text)
+    assert (parsed.kind, parsed.due, parsed.text) == (kind, due, text)
+
+
+def test_every_published_timescale_is_understood(plan):
+    kinds = {r.timescale: r.due.kind for o in plan.objectives for r in o.rows}
+    assert set(kinds) == {"Apr ‘24", "Dec ‘24", "Dec ‘24 Mar ‘25", "March 2025", "Ongoing", "Sep ‘24", "Sept 2024",
+                          "ongoing"}
+    assert "unparsed" not in kinds.values()
+
+
+def test_actions_frame_has_one_row_per_plan_row(plan):
+    frame = actions_frame(plan)
+    assert len(frame) == sum(len(o.rows) for o in plan.objectives)
+    assert frame.iloc[0]["No."] == "1.1" and frame.iloc[2]["No."] == "1.1"
+
+
+def test_site_lists_both_editions(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="2022/county/index.html"' in index and 'href="2024/county/index.html"' in index
+    home = (site / "2024" / "county" / "index.html").read_text(encoding="utf-8")
+    assert 'href="action_plan.html"' in home and 'href="appendix_a.html"' not in home
+    assert not (site / "2024" / "county" / "appendix_a.html").exists()
+
+
+def test_filter_table_narrows_by_lead_agency_offline(site):
+    agency = "Kent Community Safety Team (KCST)"
+    with serve(site) as base, browser_page() as (page, blocked, errors):
+        page.goto(f"{base}/2024/county/action_plan.html")
+        box = page.locator("[data-csa-filter]")
+        box.locator(".csa-filter-count").wait_for()
+        rows = box.locator("tbody tr")
+        total = rows.count()
+        assert page.locator(".csa-filter-ready").count() == 1, "the filter script did not run"
+        assert box.locator(".csa-filter-count").inner_text() == f"Showing {total} of {total} actions."
+        box.get_by_label("Lead agency").select_option(agency)
+        visible = box.locator("tbody tr:not([hidden])")
+        shown = visible.count()
+        assert 0 < shown < total
+        assert all(agency in visible.nth(i).inner_text() for i in range(shown))
+        assert box.locator(".csa-filter-count").inner_text() == f"Showing {shown} of {total} actions."
+        box.get_by_label("Search the actions").fill("webinars")
+        assert 0 < box.locator("tbody tr:not([hidden])").count() < shown
+        assert blocked == [], blocked
+        assert errors == [], errors
