@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import html
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -167,6 +169,24 @@ def build_edition(edition: Edition, project: Project, progress=print) -> Path:
     return target
 
 
+@contextmanager
+def build_lock(project: Project, progress=print):
+    """One build at a time per project: a second build waits. The lock dies with its process, even on SIGKILL."""
+    project.build.mkdir(parents=True, exist_ok=True)
+    with open(project.build / ".build.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress("Another csabook build is running in this project; waiting for it to finish...")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            # Whatever an interrupted build left in staging is of no use: start clean.
+            shutil.rmtree(project.staging, ignore_errors=True)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build_editions(editions: list[Edition], project: Project, progress=print) -> list[Path]:
     """Validate every selected edition, then build each one and refresh the editions index."""
     from .data import validate_edition
@@ -176,9 +196,10 @@ def build_editions(editions: list[Edition], project: Project, progress=print) ->
     if problems:
         raise DataError(list(dict.fromkeys(problems)))
     published = []
-    try:
-        for edition in editions:
-            published.append(build_edition(edition, project, progress))
-    finally:
-        write_index(project)
+    with build_lock(project, progress):
+        try:
+            for edition in editions:
+                published.append(build_edition(edition, project, progress))
+        finally:
+            write_index(project)
     return published
