@@ -9,7 +9,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DOCUMENTS = ("kent-csa-2022", "kent-csa-action-plan-2024-25", "local")
+DocumentId = Literal["kent-csa-2022", "kent-csa-action-plan-2024-25", "local"]
 
 
 class Model(BaseModel):
@@ -17,7 +17,7 @@ class Model(BaseModel):
 
 
 class Source(Model):
-    document: Literal["kent-csa-2022", "kent-csa-action-plan-2024-25", "local"]
+    document: DocumentId
     pages: list[int] = Field(default_factory=list)
 
     @field_validator("pages")
@@ -26,10 +26,6 @@ class Source(Model):
         if any(p < 1 for p in pages):
             raise ValueError("page numbers start at 1")
         return pages
-
-
-Text = str
-NonEmpty = Field(min_length=1)
 
 
 class Link(Model):
@@ -343,7 +339,7 @@ class ActionPlan(Model):
 
 
 class Row(Model):
-    source: Literal["kent-csa-2022", "kent-csa-action-plan-2024-25", "local"]
+    source: DocumentId
     page: Optional[int] = Field(default=None, ge=1)
 
     @field_validator("page", mode="before")
