@@ -276,6 +276,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
                 book_dir = write_book(edition, ed_tasks, project, commit, date)
             stamp = {"fingerprint": fingerprint, "csabook": __version__, "commit": commit, "built": date}
             to_build.append((edition, ed_tasks, book_dir, stamp))
+            progress.line(f"[{edition.key}] building the site with Jupyter Book")
         lap("assemble")
 
         build_errors = []
