@@ -130,6 +130,22 @@ class KernelPool:
             kernel.stop()
 
 
+def execute_with_retry(task: Task, output: Path, project: Project, pool: KernelPool) -> dict:
+    """Execute one chapter; a kernel that dies or stops answering is replaced and the chapter tried once more."""
+    for attempt in range(2):
+        kernel = pool.get()
+        try:
+            return execute_chapter(task.template, task.edition, output, project, kernel)
+        except CsabookError:
+            raise
+        except Exception as exc:  # DeadKernelError, a time-out, a broken channel: not the notebook's fault
+            kernel.stop()
+            if attempt == 1:
+                raise CsabookError(f"{task.edition.key}: chapter '{task.template.stem}': the kernel failed twice: "
+                                   f"{type(exc).__name__}: {exc}") from exc
+    raise AssertionError("unreachable")
+
+
 def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: ExecutionCache, progress: Progress,
                   pool: KernelPool) -> None:
     """Execute each task in a warm kernel, `jobs` at once; store the results in the cache."""
@@ -139,7 +155,7 @@ def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: Executi
     def run(task: Task) -> Task:
         output = work / task.edition.key.replace("/", "-") / task.template.name
         try:
-            deps = execute_chapter(task.template, task.edition, output, project, pool.get())
+            deps = execute_with_retry(task, output, project, pool)
         except ExecutionError as exc:
             keep = project.book / str(task.edition.year) / task.edition.district / task.template.name
             keep.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ kernel reports which data files it looked for and read (csabook.data.DEPENDENCIE
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import logging
 import os
@@ -18,10 +19,6 @@ import time
 from pathlib import Path
 
 import nbformat
-import papermill
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.exceptions import PapermillExecutionError
 
 from .data import EditionData
 from .editions import Edition
@@ -58,6 +55,8 @@ def chapter_available(template: Path, data: EditionData) -> bool:
 
 def check_parameters(template: Path, parameters: dict) -> None:
     """Fail on parameters the template does not declare (papermill itself only warns)."""
+    import papermill
+
     declared = set(papermill.inspect_notebook(str(template)))
     if not declared:
         raise CsabookError(f"{template.name}: no cell is tagged 'parameters'",
@@ -68,21 +67,29 @@ def check_parameters(template: Path, parameters: dict) -> None:
                            f"the template declares {', '.join(sorted(declared))}")
 
 
-class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine, run against an already started kernel and client."""
+@functools.lru_cache(maxsize=1)
+def warm_engine() -> str:
+    """Register, once, papermill's nbclient engine run against an already started kernel and client.
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=START_TIMEOUT, execution_timeout=None, warm_kernel=None, **kwargs):
-        client = PapermillNotebookClient(nb_man, km=warm_kernel.km, kernel_name=kernel_name,
-                                         log=logging.getLogger("papermill"), log_output=log_output,
-                                         stdout_file=stdout_file, stderr_file=stderr_file,
-                                         startup_timeout=start_timeout, timeout=execution_timeout)
-        client.kc = warm_kernel.kc
-        return client.execute()
+    papermill is imported here, not at module level, so that a build served from the cache never loads it.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
 
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=START_TIMEOUT, execution_timeout=None,
+                                     warm_kernel=None, **kwargs):
+            client = PapermillNotebookClient(nb_man, km=warm_kernel.km, kernel_name=kernel_name,
+                                             log=logging.getLogger("papermill"), log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file,
+                                             startup_timeout=start_timeout, timeout=execution_timeout)
+            client.kc = warm_kernel.kc
+            return client.execute()
 
-papermill_engines.register(ENGINE, WarmEngine)
+    papermill_engines.register(ENGINE, WarmEngine)
+    return ENGINE
 
 
 class WarmKernel:
@@ -173,6 +180,8 @@ def normalise(nb: nbformat.NotebookNode, template: Path, project: Project) -> nb
         cell.metadata.pop("execution", None)
         cell.metadata.get("papermill", {}).clear()
         cell.metadata.pop("papermill", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
         if cell.cell_type == "code":
             count += 1 if cell.execution_count is not None else 0
             cell.execution_count = count if cell.execution_count is not None else None
@@ -191,6 +200,9 @@ def execute_chapter(template: Path, edition: Edition, output: Path, project: Pro
 
     A failing cell raises ExecutionError; the executed notebook, with the error, is kept at `output`.
     """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     parameters = edition.parameters()
     check_parameters(template, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -198,7 +210,7 @@ def execute_chapter(template: Path, edition: Edition, output: Path, project: Pro
     kernel.run(RESET)
     try:
         nb = papermill.execute_notebook(str(template), str(output), parameters=parameters, kernel_name=KERNEL,
-                                        engine_name=ENGINE, warm_kernel=kernel, progress_bar=False,
+                                        engine_name=warm_engine(), warm_kernel=kernel, progress_bar=False,
                                         log_output=False)
     except PapermillExecutionError as exc:
         failed = normalise(nbformat.read(str(output), as_version=4), template, project)

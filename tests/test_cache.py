@@ -105,3 +105,36 @@ def test_force_executes_everything(small):
     result = build(small, force=True)
     assert result.executed_notebooks == every(["index"] + CHAPTERS)
     assert sorted(result.built) == ["2022/county", "2022/dover"]
+
+
+def book_bytes(project):
+    return {p.relative_to(project.book): p.read_bytes() for p in sorted(project.book.rglob("*.ipynb"))}
+
+
+def test_output_does_not_depend_on_the_number_of_jobs(small, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1650000000")
+    editions = select_editions(2022, "county", small) + select_editions(2022, "dover", small)
+    build_editions(editions, small, jobs=1, force=True, progress=Progress(io.StringIO()))
+    one = book_bytes(small)
+    build_editions(editions, small, jobs=2, force=True, progress=Progress(io.StringIO()))
+    assert book_bytes(small) == one and len(one) == 8
+
+
+def test_a_kernel_that_dies_is_replaced(small):
+    from csabook.build import KernelPool, Task, execute_with_retry
+    from csabook.cache import entry_key as key_of
+
+    pool = KernelPool(small)
+    try:
+        kernel = pool.get()
+        kernel.start()
+        kernel.km.provisioner.process.kill()  # the kernel dies between two notebooks
+        kernel.km.provisioner.process.wait()
+        edition = select_editions(2022, "county", small)[0]
+        template = small.notebooks / "foreword.ipynb"
+        deps = execute_with_retry(Task(edition, template, key_of(template, edition.parameters())),
+                                  small.staging / "foreword.ipynb", small, pool)
+        assert "data/2022/county/foreword.yml" in deps
+        assert pool.started() == 2
+    finally:
+        pool.stop()
