@@ -303,7 +303,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
                 for future in as_completed(futures):
                     edition = futures[future]
                     try:
-                        target = future.result()
+                        future.result()
                     except CsabookError as exc:
                         build_errors.append(exc)
                         progress.line(f"[{edition.key}] Jupyter Book failed")
