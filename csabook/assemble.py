@@ -16,10 +16,12 @@ import yaml
 
 from . import __version__
 from .data import EditionData
+from .downloads import write_downloads
 from .editions import Edition, discover_editions
 from .errors import BuildError
 from .execute import chapter_available, execute_chapter
 from .paths import Project
+from .pdf import build_pdf, pdf_name
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -106,6 +108,12 @@ def publish(html_dir: Path, edition: Edition, project: Project) -> Path:
     return target
 
 
+def _pdf_link(edition: Edition, project: Project) -> str:
+    name = pdf_name(edition.year, edition.district)
+    exists = (project.site / edition.key / name).is_file()
+    return f' (<a href="{edition.key}/{name}">PDF</a>)' if exists else ""
+
+
 def write_index(project: Project) -> Path:
     """_build/site/index.html: every built edition, grouped by year, newest first."""
     built = [e for e in discover_editions(project) if (project.site / e.key / "index.html").is_file()]
@@ -114,7 +122,8 @@ def write_index(project: Project) -> Path:
         by_year.setdefault(e.year, []).append(e)
     sections = []
     for year in sorted(by_year, reverse=True):
-        items = "".join(f'<li><a href="{e.key}/index.html">{html.escape(e.label())}</a></li>' for e in by_year[year])
+        items = "".join(f'<li><a href="{e.key}/index.html">{html.escape(e.label())}</a>{_pdf_link(e, project)}</li>'
+                        for e in by_year[year])
         sections.append(f"<section><h2>{year}</h2><ul>{items}</ul></section>")
     body = "".join(sections) or "<p>No edition has been built yet. Run <code>make book</code>.</p>"
     page = f"""<!DOCTYPE html>
@@ -162,6 +171,9 @@ def build_edition(edition: Edition, project: Project, progress=print) -> Path:
     work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
     try:
         html_dir = run_jupyter_book(book_dir, work, project)
+        write_downloads(book_dir, html_dir)
+        progress(f"[{edition.key}] printing the PDF with Chromium")
+        build_pdf(book_dir, html_dir, pdf_name(edition.year, edition.district))
         target = publish(html_dir, edition, project)
     finally:
         shutil.rmtree(work, ignore_errors=True)
