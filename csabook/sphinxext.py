@@ -43,8 +43,8 @@ def _edition_footer(app, config) -> None:
     options["use_download_button"] = False
     year, district = Path(app.srcdir).parts[-2:]
     if year.isdigit():
-        options["extra_footer"] = (f'<p class="csa-footer">Published by {html.escape(config.author)}. '
-                                   f'<a href="{pdf_name(year, district)}">Download this edition as a PDF</a>.</p>')
+        options["extra_footer"] = (f'<p class="csa-footer"><a href="{html.escape(pdf_name(year, district))}">Download '
+                                   "this edition as a PDF</a>, to read offline or print.</p>")
 
 
 def setup(app):

@@ -10,19 +10,15 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-import yaml
 
-from csabook.assemble import toc_files
 from csabook.editions import discover_editions
 from csabook.paths import PACKAGE_ROOT, get_project
 
+from . import built
 from .browser import browser_session, is_loopback, serve
+from .built import BUILT, EDITIONS, SITE
 
-SITE = PACKAGE_ROOT / "_build" / "site"
 SCREENSHOTS = PACKAGE_ROOT / "_build" / "screenshots"
-BUILT = [e.key for e in discover_editions(get_project()) if (SITE / e.key / "index.html").is_file()]
-# Fail, rather than run nothing, when the site is missing: `make test` builds it first.
-EDITIONS = BUILT or ["2022/county"]
 SEARCH_TERMS = ["MoRiLE", "Operation Brock"]
 
 PAGE_CHECKS = """() => {
@@ -54,9 +50,7 @@ def pages_of(edition: str) -> list[str]:
 
 
 def chapters_of(edition: str) -> list[str]:
-    """The edition's pages in book order, from the _toc.yml it was built with."""
-    toc = yaml.safe_load((PACKAGE_ROOT / "book" / edition / "_toc.yml").read_text(encoding="utf-8"))
-    return [f"{name}.html" for name in toc_files(toc)]
+    return [f"{name}.html" for name in built.chapters_of(edition)]
 
 
 def page_name(url: str) -> str:
@@ -121,6 +115,17 @@ def test_every_page_loads_offline_and_passes_axe(browser, axe, edition):
     assert problems == [], "\n".join(problems)
 
 
+def follow(page, link: str, limit: int) -> list[str]:
+    """The pages visited by clicking `link` from the current page until it is gone (at most `limit` pages)."""
+    visited = [page_name(page.url)]
+    while page.locator(link).count():
+        page.locator(link).first.click()
+        page.wait_for_load_state("load")
+        visited.append(page_name(page.url))
+        assert len(visited) <= limit, visited
+    return visited
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_next_previous_and_contents_reach_every_chapter(browser, edition):
     base, page, record = browser
@@ -129,19 +134,9 @@ def test_next_previous_and_contents_reach_every_chapter(browser, edition):
     contents = {page_name(urljoin(page.url, a.get_attribute("href")))
                 for a in page.locator("nav.bd-docs-nav a.reference.internal").all()}
     assert contents >= set(order[1:]), f"missing from the contents: {set(order[1:]) - contents}"
-    forward = [page_name(page.url)]
-    while page.locator("a.right-next").count():
-        page.locator("a.right-next").first.click()
-        page.wait_for_load_state("load")
-        forward.append(page_name(page.url))
-        assert len(forward) <= len(order), forward
+    forward = follow(page, "a.right-next", len(order))
     assert forward == order
-    backward = [page_name(page.url)]
-    while page.locator("a.left-prev").count():
-        page.locator("a.left-prev").first.click()
-        page.wait_for_load_state("load")
-        backward.append(page_name(page.url))
-        assert len(backward) <= len(order), backward
+    backward = follow(page, "a.left-prev", len(order))
     assert backward == order[::-1]
     assert record.blocked == []
 
@@ -286,3 +281,19 @@ def test_screenshots_of_the_home_page_and_appendix_c(browser, name):
 def test_loopback_rule():
     assert is_loopback("http://127.0.0.1:8000/x") and is_loopback("data:text/plain,x")
     assert not is_loopback("https://cdn.jsdelivr.net/npm/mathjax@3") and not is_loopback("http://10.0.0.1/")
+
+
+def test_editions_index_links_every_edition_and_its_pdf(browser, axe):
+    base, page, record = browser
+    page.goto(f"{base}/index.html", wait_until="networkidle")
+    hrefs = [a.get_attribute("href") for a in page.locator("main a").all()]
+    for edition in BUILT:
+        assert f"{edition}/index.html" in hrefs
+        year, district = edition.split("/")
+        pdf = f"{edition}/kent-csa-{year}-{district}.pdf"
+        assert pdf in hrefs, f"the index does not link {pdf}"
+        response = page.request.get(f"{base}/{pdf}")
+        assert response.status == 200 and response.body()[:5] == b"%PDF-"
+    assert record.problems() == []
+    serious = [v["id"] for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
