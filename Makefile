@@ -1,5 +1,5 @@
 # make book: set up .venv (if needed) and build the default editions into _build/site/.
-# make test: set up .venv (if needed), build the book, run the unit tests and strict nbval.
+# make test: set up .venv (if needed), build the book, run the unit and browser tests and strict nbval.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -17,6 +17,7 @@ from .editions import Edition, discover_editions
 from .errors import BuildError
 from .execute import chapter_available
 from .paths import Project
+from .pdf import pdf_name
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -92,6 +93,12 @@ def run_jupyter_book(book_dir: Path, output: Path, project: Project) -> Path:
     return html_dir
 
 
+def _pdf_link(edition: Edition, project: Project) -> str:
+    name = pdf_name(edition.year, edition.district)
+    exists = (project.site / edition.key / name).is_file()
+    return f' (<a href="{edition.key}/{name}">PDF</a>)' if exists else ""
+
+
 def write_index(project: Project) -> Path:
     """_build/site/index.html: every built edition, grouped by year, newest first."""
     built = [e for e in discover_editions(project) if (project.site / e.key / "index.html").is_file()]
@@ -100,7 +107,8 @@ def write_index(project: Project) -> Path:
         by_year.setdefault(e.year, []).append(e)
     sections = []
     for year in sorted(by_year, reverse=True):
-        items = "".join(f'<li><a href="{e.key}/index.html">{html.escape(e.label())}</a></li>' for e in by_year[year])
+        items = "".join(f'<li><a href="{e.key}/index.html">{html.escape(e.label())}</a>{_pdf_link(e, project)}</li>'
+                        for e in by_year[year])
         sections.append(f"<section><h2>{year}</h2><ul>{items}</ul></section>")
     body = "".join(sections) or "<p>No edition has been built yet. Run <code>make book</code>.</p>"
     page = f"""<!DOCTYPE html>

@@ -31,7 +31,9 @@ from .data import sha256_of, validate_edition
 from .editions import Edition
 from .errors import CsabookError, DataError, ExecutionError, SelectionError
 from .execute import WarmKernel, execute_chapter
+from .downloads import write_downloads
 from .paths import Project
+from .pdf import build_pdf, pdf_name
 from .provenance import build_date, edition_record, git_commit, page_note
 from .publish import build_lock, publish, published_version
 
@@ -216,6 +218,8 @@ def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict,
     work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
     try:
         html_dir = run_jupyter_book(book_dir, work, project)
+        write_downloads(book_dir, html_dir)
+        build_pdf(book_dir, html_dir, pdf_name(edition.year, edition.district))
         pages = {t.template.stem: t.dependencies for t in tasks}
         (html_dir / "provenance.json").write_text(edition_record(edition, pages, stamp["commit"], stamp["built"]),
                                                   encoding="utf-8")
@@ -292,7 +296,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
                 book_dir = write_book(edition, ed_tasks, project, commit, date)
             stamp = {"fingerprint": fingerprint, "csabook": __version__, "commit": commit, "built": date}
             to_build.append((edition, ed_tasks, book_dir, stamp))
-            progress.line(f"[{edition.key}] building the site with Jupyter Book")
+            progress.line(f"[{edition.key}] building the site with Jupyter Book, then its PDF with Chromium")
         lap("assemble")
 
         build_errors = []

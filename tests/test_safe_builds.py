@@ -79,6 +79,9 @@ def test_hostile_text_is_inert_in_the_built_site(project):
         assert html.count('class="cell_output') >= 1, page
     foreword_html = (site / "foreword.html").read_text(encoding="utf-8")
     assert "Payload 0: &lt;script&gt;alert(1)&lt;/script&gt;" in foreword_html
+    # The table's CSV keeps the text as it is: a CSV is data, never markup.
+    plans_csv = site / "_static" / "downloads" / "plans-and-strategies-the-csa-priorities-link-to.csv"
+    assert "\n<img src=x onerror=alert(1)>\n" in plans_csv.read_text(encoding="utf-8")
     with serve(project.site) as base, browser_page() as (page, blocked, errors):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
