@@ -188,6 +188,39 @@ class Priorities(Chapter):
         return self
 
 
+class PriorityList(Model):
+    """A year's CSA priorities and cross-cutting themes alone, for a year whose chapter 6 is not held."""
+
+    source: Source
+    period: str = Field(pattern=r"^\d{4}/\d{2}$")
+    derived_from: list[str] = Field(min_length=1)
+    note: Optional[str] = None
+    priorities: list[Named] = Field(min_length=1)
+    themes: list[Named] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ids(self):
+        _check_unique([p.id for p in self.priorities] + [t.id for t in self.themes], "priority or theme id")
+        return self
+
+
+class ReviewItem(Model):
+    file: str = Field(pattern=r"^[a-z0-9_]+\.(yml|csv)$")
+    update: str = Field(min_length=1)
+
+
+class Review(Model):
+    """The files of a layer that were carried over from an earlier year and still need updating."""
+
+    from_year: int = Field(ge=1000, le=9999)
+    files: list[ReviewItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([f.file for f in self.files], "file")
+        return self
+
+
 class TableText(Model):
     """The narrative around a table kept in a CSV file of the same chapter."""
 
@@ -401,6 +434,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec("governance", "governance.yml", Governance),
         FileSpec("achievements", "achievements.yml", Achievements),
         FileSpec("priorities", "priorities.yml", Priorities),
+        FileSpec("priority_list", "priority_list.yml", PriorityList),
         FileSpec("leads", "leads.yml", TableText),
         FileSpec("leads_table", "leads.csv", LeadRow),
         FileSpec("plans", "plans.yml", TableText),
@@ -415,6 +449,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec("appendix_e", "appendix_e.yml", PriorityTables),
         FileSpec("contact", "contact.yml", Contact),
         FileSpec("action_plan", "action_plan.yml", ActionPlan),
+        FileSpec("review", "review.yml", Review),
     )
 }
 FILES_BY_FILENAME = {spec.filename: spec for spec in FILES.values()}
