@@ -22,17 +22,15 @@ def cmd_build(args, project) -> int:
 
 
 def cmd_validate(args, project) -> int:
-    from .data import validate_edition
-    from .editions import select_editions
+    from .years import validate_selection
 
-    editions = select_editions(args.year, args.district, project)
-    problems = list(dict.fromkeys(p for e in editions for p in validate_edition(e.year, e.district, project)))
-    for p in problems:
+    checked = validate_selection(args.year, args.district, project)
+    for p in checked.problems:
         print(p, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+    if checked.problems:
+        print(f"{len(checked.problems)} problem(s) found.", file=sys.stderr)
         return 1
-    print(f"OK: {len(editions)} edition(s) valid: " + ", ".join(e.key for e in editions))
+    print(f"OK: {checked.summary()}")
     return 0
 
 
