@@ -43,6 +43,13 @@ def cmd_editions(args, project) -> int:
     return 0
 
 
+def cmd_diff(args, project) -> int:
+    from .diff import compare_years, format_diff
+
+    print(format_diff(compare_years(args.year_a, args.year_b, args.district, project)))
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="csabook", description="Build the Kent Community Safety Agreement as a "
                                      "Jupyter Book, one edition per year and district.")
@@ -68,6 +75,15 @@ def make_parser() -> argparse.ArgumentParser:
     editions = sub.add_parser("editions", help="list the editions defined under params/",
                               description="List every edition (year/district), and whether it is built.")
     editions.set_defaults(func=cmd_editions)
+
+    diff = sub.add_parser("diff", help="compare two years' data and draft version-control rows",
+                          description="Report what changed between two years: priorities and cross-cutting themes, "
+                          "leads, plans, Appendix A counts, MoRiLE ranks and PESTELO items, comparing only what both "
+                          "years hold, then draft the version-control rows in the CSA's own style.")
+    diff.add_argument("year_a", type=int, metavar="YEAR_A", help="the earlier year")
+    diff.add_argument("year_b", type=int, metavar="YEAR_B", help="the later year")
+    diff.add_argument("--district", default="county", help="a district slug, or county (default: county)")
+    diff.set_defaults(func=cmd_diff)
     return parser
 
 
