@@ -40,7 +40,8 @@ def normalise(requirement: str) -> str:
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((PACKAGE_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    wanted = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
     env = yaml.safe_load((PACKAGE_ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
     assert sorted(map(normalise, conda)) == sorted(map(normalise, wanted))
+
