@@ -43,6 +43,13 @@ def cmd_editions(args, project) -> int:
     return 0
 
 
+def cmd_new_year(args, project) -> int:
+    from .newyear import checklist, scaffold_year
+
+    print(checklist(scaffold_year(args.year, args.previous, project)))
+    return 0
+
+
 def cmd_diff(args, project) -> int:
     from .diff import compare_years, format_diff
 
@@ -75,6 +82,15 @@ def make_parser() -> argparse.ArgumentParser:
     editions = sub.add_parser("editions", help="list the editions defined under params/",
                               description="List every edition (year/district), and whether it is built.")
     editions.set_defaults(func=cmd_editions)
+
+    new_year = sub.add_parser("new-year", help="scaffold a new year's data and editions from the previous year",
+                              description="Copy the previous year's data files into data/YEAR/, mark the "
+                              "year-specific ones for review (review.yml), define the county and district editions "
+                              "in params/YEAR/, and print a checklist. Never overwrites an existing year.")
+    new_year.add_argument("year", type=int, metavar="YEAR", help="the new year, e.g. 2025")
+    new_year.add_argument("--from", dest="previous", type=int, default=None, metavar="PREV",
+                          help="the year to start from (default: the latest earlier year with county data)")
+    new_year.set_defaults(func=cmd_new_year)
 
     diff = sub.add_parser("diff", help="compare two years' data and draft version-control rows",
                           description="Report what changed between two years: priorities and cross-cutting themes, "
