@@ -58,6 +58,10 @@ def write_book_files(edition: Edition, chapters: list[Path], book_dir: Path, pro
     title = edition_title(edition, config.get("title", "Kent Community Safety Agreement"))
     config["title"] = title
     config.setdefault("sphinx", {}).setdefault("config", {})["html_title"] = title
+    # Every page links back to the editions index at _build/site/index.html (pages sit at the edition's top level).
+    config.setdefault("html", {})["extra_footer"] = (
+        '<p class="csa-editions-link"><a href="../../index.html">All editions of the Kent Community Safety '
+        'Agreement</a></p>')
     toc = yaml.safe_load(project.toc_template.read_text(encoding="utf-8"))
     present = {c.stem for c in chapters}
     parts = []

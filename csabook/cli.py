@@ -57,6 +57,16 @@ def cmd_diff(args, project) -> int:
     return 0
 
 
+def cmd_params(args, project) -> int:
+    from .editions import write_params
+
+    written, unchanged = write_params(args.year, project)
+    for path in written:
+        print(f"wrote {project.relative(path)}")
+    print(f"{len(written)} file(s) written, {len(unchanged)} already up to date.")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="csabook", description="Build the Kent Community Safety Agreement as a "
                                      "Jupyter Book, one edition per year and district.")
@@ -82,6 +92,13 @@ def make_parser() -> argparse.ArgumentParser:
     editions = sub.add_parser("editions", help="list the editions defined under params/",
                               description="List every edition (year/district), and whether it is built.")
     editions.set_defaults(func=cmd_editions)
+
+    params = sub.add_parser("params", help="write params/<year>/<slug>.yml for the county and every district",
+                            description="Write the parameters file of every edition from the district register "
+                            "(data/register.yml): the county and each district, for the given year or for every "
+                            "year that has a county edition. Files already up to date are left alone.")
+    params.add_argument("--year", type=int, default=None, help="a year (default: every year with a county edition)")
+    params.set_defaults(func=cmd_params)
 
     new_year = sub.add_parser("new-year", help="scaffold a new year's data and editions from the previous year",
                               description="Copy the previous year's data files into data/YEAR/, mark the "

@@ -27,6 +27,45 @@ class FileRead:
     origin: str  # "county" or "local"
 
 
+class Dependencies:
+    """Every data file a process looked for or read, with its fingerprint, for the execution cache.
+
+    A fingerprint is 'sha256:<hex>' for a file read, 'present' or 'absent' for a file only looked for, and
+    'list:<names>' for a folder listed. Paths are relative to the project root.
+    """
+
+    def __init__(self):
+        self.seen: dict[str, str] = {}
+
+    def note(self, project: Project, path: Path, fingerprint: str) -> None:
+        key = project.relative(path)
+        if fingerprint in ("present", "absent") and self.seen.get(key, "").startswith("sha256:"):
+            return
+        self.seen[key] = fingerprint
+
+    def clear(self) -> None:
+        self.seen.clear()
+
+    def snapshot(self) -> dict[str, str]:
+        return dict(sorted(self.seen.items()))
+
+
+DEPENDENCIES = Dependencies()
+
+
+def fingerprint(path: Path, kind: str) -> str:
+    """The current fingerprint of `path` in the form recorded as `kind` (see Dependencies)."""
+    if kind.startswith("sha256:"):
+        return "sha256:" + sha256_of(path) if path.is_file() else "absent"
+    if kind.startswith("list:"):
+        return "list:" + ",".join(_listing(path))
+    return "present" if path.is_file() else "absent"
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
 def layer_dirs(project: Project, year: int, district: str) -> list[tuple[str, Path]]:
     """The folders of an edition's layers, most specific first."""
     county = project.data / str(year) / COUNTY
@@ -92,9 +131,13 @@ class EditionData:
         """(origin, path) of the file that supplies `name` in this edition, or None."""
         spec = schema.FILES[name]
         for origin, folder in self._layers:
+            if origin == COUNTY and name in schema.DISTRICT_ONLY:
+                continue
             path = folder / spec.filename
             if path.is_file():
+                DEPENDENCIES.note(self.project, path, "present")
                 return origin, path
+            DEPENDENCIES.note(self.project, path, "absent")
         return None
 
     def has(self, name: str) -> bool:
@@ -116,6 +159,7 @@ class EditionData:
             shown = self.project.relative(path)
             self._loaded[name] = load_file(path, schema.FILES[name], shown)
             self.reads[name] = FileRead(name, shown, sha256_of(path), origin)
+            DEPENDENCIES.note(self.project, path, "sha256:" + self.reads[name].sha256)
         return self._loaded[name]
 
     def __getattr__(self, name: str):
@@ -138,9 +182,8 @@ def open_edition(year: int, district: str = COUNTY, project: Project | None = No
 
 def available_years(project: Project | None = None) -> list[int]:
     project = project or get_project()
-    if not project.data.is_dir():
-        return []
-    return sorted(int(p.name) for p in project.data.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+    DEPENDENCIES.note(project, project.data, "list:" + ",".join(_listing(project.data)))
+    return sorted(int(n) for n in _listing(project.data) if n.isdigit() and len(n) == 4 and (project.data / n).is_dir())
 
 
 def reference_priorities(data: EditionData) -> tuple[dict[str, str], str]:
@@ -183,6 +226,17 @@ def _cross_checks(data: EditionData) -> list[Problem]:
                 problems.append(Problem(shown("action_plan"), f"groups[{i}].priority_id",
                                         f"'{group.priority_id}' is not a CSA priority",
                                         f"one of {', '.join(known)} (from {where})"))
+    if data.has("strategic_assessment"):
+        from .returns import unknown_issues
+
+        county = EditionData(data.year, COUNTY, data.project)
+        if county.has("appendix_a_table"):
+            issues = [r.issue for r in county.get("appendix_a_table")]
+            for name in unknown_issues(list(data.get("strategic_assessment").identified), issues):
+                problems.append(Problem(shown("strategic_assessment"), "identified",
+                                        f"'{name}' is not an Appendix A issue of {data.year}",
+                                        "one of: " + "; ".join(i.split(" (")[0] for i in issues)
+                                        + f" (from {county.reads['appendix_a_table'].path})"))
     if data.has("morile_table"):
         ranks = [r.rank for r in data.get("morile_table")]
         if sorted(ranks) != list(range(1, len(ranks) + 1)) or ranks != sorted(ranks):
@@ -196,6 +250,23 @@ def _cross_checks(data: EditionData) -> list[Problem]:
     return problems
 
 
+def _overlay_folder_problems(data: EditionData) -> list[Problem]:
+    """Every folder under data/<year>/districts/ must be a registered district's slug."""
+    from .districts import load_register
+
+    folder = data.project.data / str(data.year) / "districts"
+    names = [n for n in _listing(folder) if (folder / n).is_dir()]
+    if not names:
+        return []
+    try:
+        slugs = [d.slug for d in load_register(data.project).districts]
+    except DataError as exc:
+        return list(exc.problems)
+    return [Problem(data.project.relative(folder / n), "", f"'{n}' is not a registered district",
+                    "a folder named after a slug in data/register.yml: " + ", ".join(slugs))
+            for n in names if n not in slugs]
+
+
 def validate_edition(year: int, district: str = COUNTY, project: Project | None = None) -> list[Problem]:
     """Every problem in an edition's data: each file's own, then the checks across files."""
     data = EditionData(year, district, project)
@@ -203,9 +274,14 @@ def validate_edition(year: int, district: str = COUNTY, project: Project | None 
     for _, folder in data._layers:
         if folder.is_dir():
             for path in sorted(folder.iterdir()):
-                if path.is_file() and path.name not in schema.FILES_BY_FILENAME and path.name != "README.md":
+                spec = schema.FILES_BY_FILENAME.get(path.name)
+                if path.is_file() and spec is not None and spec.name in schema.DISTRICT_ONLY and folder.name == COUNTY:
+                    problems.append(Problem(data.project.relative(path), "", "a district-only file in the county layer",
+                                            f"{path.name} only in data/<year>/districts/<slug>/"))
+                elif path.is_file() and spec is None and path.name != "README.md":
                     problems.append(Problem(data.project.relative(path), "", "unknown data file",
                                             "one of " + ", ".join(sorted(schema.FILES_BY_FILENAME))))
+    problems.extend(_overlay_folder_problems(data))
     failed = False
     for name in schema.FILES:
         if data.has(name):

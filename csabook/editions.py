@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data import COUNTY
+from .districts import COUNTY_NAME, load_register
 from .errors import DataError, Problem, SelectionError
 from .paths import Project, get_project
 from .readers import read_yaml
@@ -19,6 +20,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 class Edition:
     year: int
     district: str
+    name: str = field(default="", compare=False)  # the district's register name
 
     @property
     def key(self) -> str:
@@ -30,14 +32,14 @@ class Edition:
 
     def label(self) -> str:
         """How readers see the edition's name."""
-        place = "Kent county" if self.is_county else self.district.replace("-", " ").title()
+        place = COUNTY_NAME if self.is_county else (self.name or self.district)
         return f"{place} edition {self.year}"
 
     def parameters(self) -> dict:
         return {"year": self.year, "district": self.district}
 
 
-def read_params(path: Path, project: Project) -> Edition:
+def read_params(path: Path, project: Project, names: dict[str, str] | None = None) -> Edition:
     """The edition a params file defines; its keys must agree with its folder and file name."""
     shown = project.relative(path)
     parsed = read_yaml(path, shown)
@@ -60,20 +62,72 @@ def read_params(path: Path, project: Project) -> Edition:
     if district != path.stem:
         problems.append(Problem(shown, f"line {parsed.lines.get(('district',))} (district)",
                                 f"district {district!r} does not match the file name", f"'{path.stem}'"))
+    names = names if names is not None else _register_names(project)
+    if district != COUNTY and district not in names:
+        problems.append(Problem(shown, f"line {parsed.lines.get(('district',))} (district)",
+                                f"district {district!r} is not in the district register",
+                                f"'county' or a slug listed in data/register.yml: {', '.join(names)}"))
     if problems:
         raise DataError(problems)
-    return Edition(int(year), str(district))
+    return Edition(int(year), str(district), COUNTY_NAME if district == COUNTY else names[district])
+
+
+def _register_names(project: Project) -> dict[str, str]:
+    return {d.slug: d.name for d in load_register(project).districts}
 
 
 def discover_editions(project: Project | None = None) -> list[Edition]:
     """Every edition defined under params/, sorted by year then district (county first)."""
     project = project or get_project()
-    found = []
+    names = _register_names(project)
+    found, problems = [], []
     if project.params.is_dir():
         for path in sorted(project.params.glob("*/*.yml")):
             if path.parent.name.isdigit():
-                found.append(read_params(path, project))
+                try:
+                    found.append(read_params(path, project, names))
+                except DataError as exc:
+                    problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
     return sorted(found, key=lambda e: (e.year, not e.is_county, e.district))
+
+
+def params_text(year: int, district: str) -> str:
+    return f"# The {year} edition for {district}. Written by `csabook params`.\nyear: {year}\ndistrict: {district}\n"
+
+
+def write_params(year: int | None = None, project: Project | None = None) -> tuple[list[Path], list[Path]]:
+    """Write params/<year>/<slug>.yml for the county and every registered district.
+
+    Years: `year`, else every year that has a county edition. Returns (written, unchanged); an existing file
+    with the right content is left alone, so the command can be run at any time.
+    """
+    project = project or get_project()
+    slugs = [COUNTY] + list(_register_names(project))
+    if year is None:
+        years = sorted(int(p.parent.name) for p in project.params.glob(f"*/{COUNTY}.yml") if p.parent.name.isdigit())
+        if not years:
+            raise SelectionError("no county edition is defined, so there is no year to write parameters for",
+                                 hint="Give --year, for example: csabook params --year 2022")
+    else:
+        years = [int(year)]
+    written, unchanged = [], []
+    for y in years:
+        for slug in slugs:
+            path = project.params / str(y) / f"{slug}.yml"
+            text = params_text(y, slug)
+            if path.is_file() and path.read_text(encoding="utf-8") == text:
+                unchanged.append(path)
+                continue
+            if path.is_file():
+                read_params(path, project)  # a hand-edited file must still be valid before it is replaced
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".yml.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+            written.append(path)
+    return written, unchanged
 
 
 def select_editions(year: str | int | None = None, district: str | None = None,
@@ -97,8 +151,12 @@ def select_editions(year: str | int | None = None, district: str | None = None,
         editions = [e for e in editions if e.year == int(year_text)]
     district_text = COUNTY if district is None else str(district)
     if district_text != "all":
-        if not _SLUG.match(district_text) or district_text not in districts:
-            raise SelectionError(f"unknown district {district_text!r}; expected one of: all, " + ", ".join(districts))
+        registered = [COUNTY] + list(_register_names(project))
+        if not _SLUG.match(district_text) or district_text not in registered:
+            raise SelectionError(f"unknown district {district_text!r}; expected one of: all, " + ", ".join(registered))
+        if district_text not in districts:
+            raise SelectionError(f"district {district_text!r} has no edition: params/<year>/{district_text}.yml is "
+                                 "missing", hint="Run 'csabook params' to write the parameters of every district.")
         editions = [e for e in editions if e.district == district_text]
     if not editions:
         raise SelectionError(f"no edition for year {year_text} and district {district_text}; defined editions: "

@@ -16,7 +16,7 @@ import nbformat
 import yaml
 
 from .assemble import toc_files
-from .data import COUNTY, EditionData, available_years, validate_edition
+from .data import COUNTY, DEPENDENCIES, EditionData, available_years, validate_edition
 from .editions import discover_editions
 from .errors import CsabookError, DataError, Problem
 from .execute import chapter_available, chapter_requires, project_environment
@@ -74,7 +74,7 @@ class Preview:
     problems: tuple[Problem, ...] = ()  # problems in the files this chapter reads
     other_problems: tuple[Problem, ...] = ()  # problems elsewhere in the edition
     error: str | None = None  # why the preview could not be completed
-    files: tuple[str, ...] = ()  # the data files of the edition the chapter read
+    files: tuple[str, ...] = ()  # every data file the chapter read, other years' included
     title: str = ""  # the chapter's heading
 
 
@@ -93,26 +93,36 @@ def run_template(template: Path, parameters: dict, project: Project) -> tuple[li
     nb = nbformat.read(template, as_version=4)
     shown: list = []
     namespace: dict = {"__name__": "__csabook_preview__", "display": lambda *values, **_: shown.extend(values)}
-    with project_environment(project):
-        for number, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), 1):
-            try:
-                tree = ast.parse(cell.source, filename=f"{template.name} cell {number}")
-                last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-                exec(compile(tree, f"{template.name} cell {number}", "exec"), namespace)
-                if "parameters" in cell.metadata.get("tags", []):
-                    namespace.update(parameters)
-                if last is not None:
-                    value = eval(compile(ast.Expression(last.value), f"{template.name} cell {number}", "eval"),
-                                 namespace)
-                    if value is not None:
-                        shown.append(value)
-            except (CsabookError, SyntaxError):
-                raise
-            except Exception as exc:
-                raise ChapterError(number, f"{type(exc).__name__}: {exc}") from exc
-    opened = [v for v in namespace.values() if isinstance(v, EditionData)]
-    files = list(dict.fromkeys(r.path for d in opened for r in d.reads.values()))
+    earlier = DEPENDENCIES.snapshot()
+    DEPENDENCIES.clear()
+    try:
+        with project_environment(project):
+            _run_cells(nb, template, parameters, namespace, shown)
+    finally:
+        read = DEPENDENCIES.snapshot()
+        DEPENDENCIES.seen.update({k: v for k, v in earlier.items() if k not in read})
+    files = [path for path, fingerprint in read.items() if fingerprint.startswith("sha256:")]
     return [_to_html(v) for v in shown], files
+
+
+def _run_cells(nb, template: Path, parameters: dict, namespace: dict, shown: list) -> None:
+    """Run the code cells in `namespace`: the last expression of each cell is collected into `shown`."""
+    for number, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), 1):
+        try:
+            tree = ast.parse(cell.source, filename=f"{template.name} cell {number}")
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, f"{template.name} cell {number}", "exec"), namespace)
+            if "parameters" in cell.metadata.get("tags", []):
+                namespace.update(parameters)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), f"{template.name} cell {number}", "eval"),
+                             namespace)
+                if value is not None:
+                    shown.append(value)
+        except (CsabookError, SyntaxError):
+            raise
+        except Exception as exc:
+            raise ChapterError(number, f"{type(exc).__name__}: {exc}") from exc
 
 
 class ChapterError(Exception):

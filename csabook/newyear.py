@@ -19,7 +19,8 @@ import yaml
 
 from . import schema
 from .data import COUNTY, available_years, validate_edition
-from .editions import discover_editions
+from .districts import district_slugs
+from .editions import write_params
 from .errors import CsabookError, DataError, SelectionError
 from .paths import Project
 
@@ -61,7 +62,7 @@ class Scaffold:
     copied: list[str] = field(default_factory=list)
     review: list[tuple[str, str]] = field(default_factory=list)  # (path, what to update)
     check: list[tuple[str, str]] = field(default_factory=list)  # (path, why to check it)
-    params: list[str] = field(default_factory=list)
+    params: list[str] = field(default_factory=list)  # the county's and every registered district's
 
 
 def default_previous(year: int, project: Project) -> int:
@@ -140,19 +141,6 @@ def copy_layer(source: Path, target: Path, year: int, previous: int, district: b
     return review
 
 
-def write_edition_params(year: int, previous: int, project: Project) -> list[Path]:
-    """params/<year>/ for the county and every district that had an edition in the previous year."""
-    districts = [COUNTY] + [e.district for e in discover_editions(project) if e.year == previous and not e.is_county]
-    folder = project.params / str(year)
-    folder.mkdir(parents=True)
-    written = []
-    for district in districts:
-        path = folder / f"{district}.yml"
-        path.write_text(f"year: {year}\ndistrict: {district}\n", encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold:
     """Create data/<year>/ from the previous year's files, and params/<year>/; see the module docstring."""
     previous = default_previous(year, project) if previous is None else previous
@@ -160,6 +148,7 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     problems = validate_edition(previous, COUNTY, project)
     if problems:
         raise DataError(problems)
+    district_slugs(project)  # the register must be readable before anything is written
     result = Scaffold(year, previous)
     source_year = project.data / str(previous)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=project.data))
@@ -187,7 +176,8 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     result.review = [(prefix + p, u) for p, u in result.review]
     result.check = [(prefix + f"county/{name}", why) for name, why in TO_CHECK.items()
                     if (project.data / str(year) / COUNTY / name).is_file()]
-    result.params = [project.relative(p) for p in write_edition_params(year, previous, project)]
+    written, _ = write_params(year, project)
+    result.params = [project.relative(p) for p in written]
     return result
 
 
@@ -195,7 +185,8 @@ def checklist(result: Scaffold) -> str:
     """The steps left to the analyst, in order, with the commands to run."""
     year, prev = result.year, result.previous
     lines = [f"Scaffolded {year} from {prev}: {len(result.copied)} data file(s) copied, "
-             f"{len(result.params)} edition(s) defined ({', '.join(result.params)}).", "",
+             f"{len(result.params)} edition(s) defined in params/{year}/ (the county and every registered district).",
+             "",
              "Checklist:", "", "1. Update the year-specific files (each is listed in its folder's review.yml;",
              "   remove an entry once done, and review.yml once it is empty):"]
     lines += [f"   [ ] {path}: {update}" for path, update in result.review] or ["   (none)"]

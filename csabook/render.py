@@ -201,11 +201,13 @@ def review_note(data, *names: str) -> Html:
 
 
 def _origin(data, *names: str) -> Html:
+    from .districts import csp_name
+
     if data.district == "county":
         return Html()
     origins = {data.origin(n) for n in names if data.has(n)}
     if origins == {"local"}:
-        text = f"Local content supplied for this district edition ({escape(data.district)})."
+        text = f"Local content, supplied by the {escape(csp_name(data.district, data.project))} for this edition."
         cls = "local"
     else:
         text = "County-wide content: this section is inherited from the Kent county edition."
@@ -222,9 +224,9 @@ def slug(text: str) -> str:
 
 def front_page(data) -> Html:
     """The edition's home page: what this document is, which edition, and where its content comes from."""
-    from .schema import FILES
+    from .districts import csp_name, district_name
 
-    place = "Kent (county-wide)" if data.district == "county" else escape(data.district)
+    place = "Kent (county-wide)" if data.district == "county" else escape(district_name(data.district, data.project))
     parts = [f'<p class="csa-period">Edition: {escape(data.year)}, {place}</p>']
     if data.has("document"):
         doc = data.get("document")
@@ -232,12 +234,11 @@ def front_page(data) -> Html:
     parts.append("<p>The Community Safety Agreement sets out the community safety priorities for Kent agreed by the "
                  "Kent Community Safety Partnership. Use the contents to read each chapter and appendix.</p>")
     if data.district != "county":
-        local = [n for n in FILES if data.has(n) and data.origin(n) == "local"]
-        county = [n for n in FILES if data.has(n) and data.origin(n) == "county"]
+        partner = csp_name(data.district, data.project)
         parts.append("<h2>Local and county-wide content</h2>")
-        parts.append("<p>Local content: " + (escape(", ".join(local)) or "none") + ".</p>")
-        parts.append("<p>County-wide content, inherited from the Kent edition: " + (escape(", ".join(county)) or "none")
-                     + ".</p>")
+        parts.append(f"<p>This edition is the {place} edition. Sections marked local were supplied by the "
+                     f"{escape(partner)}; every other section is the Kent county edition's, shown as county-wide.</p>")
+        parts.append(table(content_origins(data), "Where each section of this edition comes from").markup)
     return Html("".join(parts)) + review_summary(data)
 
 
@@ -252,6 +253,20 @@ def review_summary(data) -> Html:
                     for p in pending)
     return Html(f'<div class="csa-review" role="note"><h2>Draft edition</h2><p>{len(pending)} data file(s) were '
                 f"carried over from an earlier year and still need review:</p><ul>{items}</ul></div>")
+
+
+def content_origins(data):
+    """Section and 'Local' or 'County-wide', for each section with data in the edition, in book order."""
+    import pandas as pd
+
+    from .schema import FILES
+
+    sections: dict[str, set] = {}
+    for name, spec in FILES.items():
+        if data.has(name) and name != "review":  # the review list is not content
+            sections.setdefault(spec.section, set()).add(data.origin(name))
+    rows = [(section, "Local" if origins == {"local"} else "County-wide") for section, origins in sections.items()]
+    return pd.DataFrame(rows, columns=["Section", "Content"])
 
 
 def action_plan_intro(plan) -> Html:
@@ -350,3 +365,30 @@ def year_changes(diff) -> Html:
     if rows:
         parts.append("<p>In the style of the version-control table:</p>" + plain_list(rows).markup)
     return Html("".join(parts))
+
+
+def local_assessment(data) -> Html:
+    """In a district edition: the issues the district's own strategic assessment identified, or that it has none."""
+    from .districts import district_name
+
+    if data.district == "county":
+        return Html()
+    name = escape(district_name(data.district, data.project))
+    if not data.has("strategic_assessment"):
+        return Html(f"<h2>{name}: local strategic assessment</h2><p>No local strategic-assessment outcome has been "
+                    "supplied for this edition. The table above is the county-wide outcome.</p>")
+    sa = data.get("strategic_assessment")
+    period = f" ({escape(sa.period)})" if sa.period else ""
+    return (Html(f"<h2>{name}: {escape(sa.title)}{period}</h2>") + origin_note(data, "strategic_assessment")
+            + Html(f"<p>The issues identified by this district's strategic assessment ({len(sa.identified)}):</p>")
+            + bullets(sa.identified))
+
+
+def local_priorities(data) -> Html:
+    """A district's own priorities and their leads, with the published wording kept as Markdown text."""
+    import pandas as pd
+
+    lp = data.get("local_priorities")
+    frame = pd.DataFrame([(p.name, p.lead, p.description or "") for p in lp.priorities],
+                         columns=["Local priority", "Lead", "Description"])
+    return origin_note(data, "local_priorities") + paragraphs(lp.intro) + table(frame, lp.title)

@@ -396,6 +396,61 @@ class AssessmentRow(Row):
     csps: int = Field(ge=0, le=12)
 
 
+class AssessmentReturn(Model):
+    """A district CSP's strategic-assessment outcome: the Appendix A issues it identified (district overlays)."""
+
+    source: Source
+    title: str = "Strategic assessment outcome"
+    period: Optional[str] = None
+    identified: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique(self.identified, "identified issue")
+        return self
+
+
+class LocalPriority(Model):
+    name: str = Field(min_length=1)
+    lead: str = Field(min_length=1)
+    description: Optional[str] = None
+
+
+class LocalPriorities(Model):
+    """A district CSP's own community safety plan priorities and their leads (district overlays)."""
+
+    source: Source
+    title: str = "Local priorities"
+    intro: list[str] = Field(default_factory=list)
+    priorities: list[LocalPriority] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([p.name for p in self.priorities], "local priority name")
+        return self
+
+
+class District(Model):
+    slug: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    csp_name: str = Field(min_length=1)
+
+
+class Register(Model):
+    """data/register.yml: the district and borough CSPs, one edition each."""
+
+    source: Source
+    districts: list[District] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([d.slug for d in self.districts], "district slug")
+        _check_unique([d.name for d in self.districts], "district name")
+        if "county" in [d.slug for d in self.districts]:
+            raise ValueError("'county' is used as a district slug; expected it to be kept for the county edition")
+        return self
+
+
 class MorileRow(Row):
     rank: int = Field(ge=1)
     issue: str = Field(min_length=1)
@@ -411,6 +466,7 @@ class FileSpec:
     name: str
     filename: str
     model: type[Model]
+    section: str  # where readers see it, for the front page's list of local and county-wide sections
 
     @property
     def is_table(self) -> bool:
@@ -425,34 +481,40 @@ class FileSpec:
 FILES: dict[str, FileSpec] = {
     spec.name: spec
     for spec in (
-        FileSpec("document", "document.yml", Document),
-        FileSpec("version_control", "version_control.yml", VersionControl),
-        FileSpec("foreword", "foreword.yml", Foreword),
-        FileSpec("introduction", "introduction.yml", Chapter),
-        FileSpec("legislation", "legislation.yml", Chapter),
-        FileSpec("landscape", "landscape.yml", Landscape),
-        FileSpec("governance", "governance.yml", Governance),
-        FileSpec("achievements", "achievements.yml", Achievements),
-        FileSpec("priorities", "priorities.yml", Priorities),
-        FileSpec("priority_list", "priority_list.yml", PriorityList),
-        FileSpec("leads", "leads.yml", TableText),
-        FileSpec("leads_table", "leads.csv", LeadRow),
-        FileSpec("plans", "plans.yml", TableText),
-        FileSpec("plans_table", "plans.csv", PlanRow),
-        FileSpec("responsible_authorities", "responsible_authorities.yml", Authorities),
-        FileSpec("appendix_a", "appendix_a.yml", Appendix),
-        FileSpec("appendix_a_table", "appendix_a.csv", AssessmentRow),
-        FileSpec("appendix_b", "appendix_b.yml", Appendix),
-        FileSpec("morile_table", "morile.csv", MorileRow),
-        FileSpec("appendix_c", "appendix_c.yml", HorizonScan),
-        FileSpec("appendix_d", "appendix_d.yml", PoliceCrimePlan),
-        FileSpec("appendix_e", "appendix_e.yml", PriorityTables),
-        FileSpec("contact", "contact.yml", Contact),
-        FileSpec("action_plan", "action_plan.yml", ActionPlan),
-        FileSpec("review", "review.yml", Review),
+        FileSpec("document", "document.yml", Document, "Front page"),
+        FileSpec("version_control", "version_control.yml", VersionControl, "Version control"),
+        FileSpec("foreword", "foreword.yml", Foreword, "Foreword"),
+        FileSpec("introduction", "introduction.yml", Chapter, "1. Introduction"),
+        FileSpec("legislation", "legislation.yml", Chapter, "2. Legislation"),
+        FileSpec("landscape", "landscape.yml", Landscape, "3. Key changes to the landscape"),
+        FileSpec("governance", "governance.yml", Governance, "4. Governance"),
+        FileSpec("achievements", "achievements.yml", Achievements, "5. Key achievements"),
+        FileSpec("priorities", "priorities.yml", Priorities, "6. County priorities"),
+        FileSpec("priority_list", "priority_list.yml", PriorityList, "6. County priorities (a year's list alone)"),
+        FileSpec("leads", "leads.yml", TableText, "7. Leads"),
+        FileSpec("leads_table", "leads.csv", LeadRow, "7. Leads"),
+        FileSpec("local_priorities", "local_priorities.yml", LocalPriorities, "Local priorities and leads"),
+        FileSpec("plans", "plans.yml", TableText, "8. Plans"),
+        FileSpec("plans_table", "plans.csv", PlanRow, "8. Plans"),
+        FileSpec("responsible_authorities", "responsible_authorities.yml", Authorities, "9. Responsible authorities"),
+        FileSpec("appendix_a", "appendix_a.yml", Appendix, "Appendix A: Strategic assessments"),
+        FileSpec("appendix_a_table", "appendix_a.csv", AssessmentRow, "Appendix A: Strategic assessments"),
+        FileSpec("strategic_assessment", "strategic_assessment.yml", AssessmentReturn,
+                 "Appendix A: this district's strategic assessment"),
+        FileSpec("appendix_b", "appendix_b.yml", Appendix, "Appendix B: MoRiLE"),
+        FileSpec("morile_table", "morile.csv", MorileRow, "Appendix B: MoRiLE"),
+        FileSpec("appendix_c", "appendix_c.yml", HorizonScan, "Appendix C: PESTELO horizon scan"),
+        FileSpec("appendix_d", "appendix_d.yml", PoliceCrimePlan, "Appendix D: Police and Crime Plan"),
+        FileSpec("appendix_e", "appendix_e.yml", PriorityTables, "Appendix E: Priorities and themes"),
+        FileSpec("contact", "contact.yml", Contact, "Contact"),
+        FileSpec("action_plan", "action_plan.yml", ActionPlan, "Action plan"),
+        FileSpec("review", "review.yml", Review, "Draft: files carried over, still to review"),
     )
 }
 FILES_BY_FILENAME = {spec.filename: spec for spec in FILES.values()}
+# Files only a district overlay supplies: the county layer has no such file.
+DISTRICT_ONLY = frozenset({"strategic_assessment", "local_priorities"})
+REGISTER = FileSpec("register", "register.yml", Register, "District register")
 
 
 def describe_error(error: dict) -> tuple[tuple, str, str]:
