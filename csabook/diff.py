@@ -140,27 +140,26 @@ def plans_changes(a: EditionData, b: EditionData) -> list[Change]:
     return _added_removed("plans", "plan", [r.plan for r in a.get("plans_table")], [r.plan for r in b.get("plans_table")])
 
 
-def appendix_a_changes(a: EditionData, b: EditionData) -> list[Change]:
-    old = {r.issue: r.csps for r in a.get("appendix_a_table")}
-    new = {r.issue: r.csps for r in b.get("appendix_a_table")}
-    changes = _added_removed("appendix_a", "issue", list(old), list(new))
-    for issue, count in new.items():
-        if issue in old and old[issue] != count:
-            changes.append(Change("appendix_a", "moved", "issue", str(old[issue]), str(count),
-                                  f"{quoted(issue)}: identified by {count} CSPs, {old[issue]} before"))
+def _moved(area: str, item: str, old: dict, new: dict, describe) -> list[Change]:
+    """Keys added or removed, then keys whose value moved, described by describe(key, before, after)."""
+    changes = _added_removed(area, item, list(old), list(new))
+    for key, value in new.items():
+        if key in old and old[key] != value:
+            changes.append(Change(area, "moved", item, str(old[key]), str(value), describe(key, old[key], value)))
     return changes
+
+
+def appendix_a_changes(a: EditionData, b: EditionData) -> list[Change]:
+    return _moved("appendix_a", "issue", {r.issue: r.csps for r in a.get("appendix_a_table")},
+                  {r.issue: r.csps for r in b.get("appendix_a_table")},
+                  lambda issue, before, after: f"{quoted(issue)}: identified by {after} CSPs, {before} before")
 
 
 def morile_changes(a: EditionData, b: EditionData) -> list[Change]:
-    old = {r.issue: r.rank for r in a.get("morile_table")}
-    new = {r.issue: r.rank for r in b.get("morile_table")}
-    changes = _added_removed("morile", "MoRiLE item", list(old), list(new))
-    for issue, rank in new.items():
-        if issue in old and old[issue] != rank:
-            way = "up" if rank < old[issue] else "down"
-            changes.append(Change("morile", "moved", "MoRiLE item", str(old[issue]), str(rank),
-                                  f"{quoted(issue)} moved {way} from rank {old[issue]} to {rank}"))
-    return changes
+    return _moved("morile", "MoRiLE item", {r.issue: r.rank for r in a.get("morile_table")},
+                  {r.issue: r.rank for r in b.get("morile_table")},
+                  lambda issue, before, after: f"{quoted(issue)} moved {'up' if after < before else 'down'} from rank "
+                                               f"{before} to {after}")
 
 
 def _pestelo_items(data: EditionData) -> dict[str, list[str]]:
