@@ -1,5 +1,5 @@
 # make book: set up .venv (if needed) and build the default editions into _build/site/.
-# make test: set up .venv (if needed), build the book, run the unit tests and strict nbval.
+# make test: set up .venv (if needed), build the book, run the unit and browser tests and strict nbval.
 # make explore: the analyst explorer (notebooks/explore.ipynb) in Voila, installed on first use.
 PYTHON ?= python3
 VENV := .venv

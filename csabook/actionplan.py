@@ -63,3 +63,19 @@ def objectives_per_agency(plan: ActionPlan) -> list[tuple[str, int]]:
         for agency in sorted({a for row in obj.rows for a in row.agencies}):
             counts[agency] += 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def workbook_sheets(plan: ActionPlan) -> dict[str, pd.DataFrame]:
+    """The whole plan as spreadsheet sheets: every action (as in the 'All actions' table, plus its due date),
+    every objective, and the plan's details and colour key."""
+    frame = actions_frame(plan)
+    actions = frame[ACTION_COLUMNS].copy()
+    actions.insert(ACTION_COLUMNS.index("Timescale") + 1, "Due by",
+                   [t.due.isoformat() if t.due else t.label for t in frame["_due"]])
+    objectives = pd.DataFrame([{"No.": objective_label(o), "Priority": group_label(g), "Aim": g.aim or "",
+                                "Theme": o.theme or "", "Outcome": o.outcome,
+                                "Linked to another partnership": "yes" if o.linked_partnership else "no",
+                                "Action rows": len(o.rows)} for g in plan.groups for o in g.objectives])
+    about = [("Title", plan.title), ("Status", plan.status or ""), ("Version", plan.version or "")]
+    about += [(f"Key: {k.colour}", k.text) for k in plan.key]
+    return {"Actions": actions, "Objectives": objectives, "About": pd.DataFrame(about, columns=["Item", "Value"])}

@@ -1,15 +1,12 @@
-"""Turn executed notebooks into a published site: per-edition _config/_toc, Jupyter Book, atomic publish, index."""
+"""An edition's book: its _config.yml and _toc.yml, the Jupyter Book build, and the editions index."""
 
 from __future__ import annotations
 
-import fcntl
 import html
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -18,8 +15,9 @@ from . import __version__
 from .data import EditionData
 from .editions import Edition, discover_editions
 from .errors import BuildError
-from .execute import chapter_available, execute_chapter
+from .execute import chapter_available
 from .paths import Project
+from .pdf import pdf_name
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -95,19 +93,10 @@ def run_jupyter_book(book_dir: Path, output: Path, project: Project) -> Path:
     return html_dir
 
 
-def publish(html_dir: Path, edition: Edition, project: Project) -> Path:
-    """Swap the new edition into _build/site/<year>/<district> in two renames; the old copy is removed after."""
-    target = project.site / str(edition.year) / edition.district
-    target.parent.mkdir(parents=True, exist_ok=True)
-    project.staging.mkdir(parents=True, exist_ok=True)
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix="old-", dir=project.staging))
-        os.rename(target, old / "site")
-    os.rename(html_dir, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return target
+def _pdf_link(edition: Edition, project: Project) -> str:
+    name = pdf_name(edition.year, edition.district)
+    exists = (project.site / edition.key / name).is_file()
+    return f' (<a href="{edition.key}/{name}">PDF</a>)' if exists else ""
 
 
 def write_index(project: Project) -> Path:
@@ -118,7 +107,8 @@ def write_index(project: Project) -> Path:
         by_year.setdefault(e.year, []).append(e)
     sections = []
     for year in sorted(by_year, reverse=True):
-        items = "".join(f'<li><a href="{e.key}/index.html">{html.escape(e.label())}</a></li>' for e in by_year[year])
+        items = "".join(f'<li><a href="{e.key}/index.html">{html.escape(e.label())}</a>{_pdf_link(e, project)}</li>'
+                        for e in by_year[year])
         sections.append(f"<section><h2>{year}</h2><ul>{items}</ul></section>")
     body = "".join(sections) or "<p>No edition has been built yet. Run <code>make book</code>.</p>"
     page = f"""<!DOCTYPE html>
@@ -150,60 +140,3 @@ community safety partnership that builds its own.</p>
     return project.site / "index.html"
 
 
-def build_edition(edition: Edition, project: Project, progress=print) -> Path:
-    """Execute, assemble and publish one edition; the published copy is replaced only on success."""
-    chapters = plan_chapters(edition, project)
-    book_dir = project.book / str(edition.year) / edition.district
-    if book_dir.exists():
-        shutil.rmtree(book_dir)
-    book_dir.mkdir(parents=True)
-    for i, template in enumerate(chapters, 1):
-        progress(f"[{edition.key}] executing {template.stem} ({i}/{len(chapters)})")
-        execute_chapter(template, edition, book_dir / template.name, project)
-    write_book_files(edition, chapters, book_dir, project)
-    progress(f"[{edition.key}] building the site with Jupyter Book")
-    project.staging.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
-    try:
-        html_dir = run_jupyter_book(book_dir, work, project)
-        target = publish(html_dir, edition, project)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    progress(f"[{edition.key}] published {project.relative(target)}")
-    return target
-
-
-@contextmanager
-def build_lock(project: Project, progress=print):
-    """One build at a time per project: a second build waits. The lock dies with its process, even on SIGKILL."""
-    project.build.mkdir(parents=True, exist_ok=True)
-    with open(project.build / ".build.lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            progress("Another csabook build is running in this project; waiting for it to finish...")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            # Whatever an interrupted build left in staging is of no use: start clean.
-            shutil.rmtree(project.staging, ignore_errors=True)
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def build_editions(editions: list[Edition], project: Project, progress=print) -> list[Path]:
-    """Validate every selected edition, then build each one and refresh the editions index."""
-    from .data import validate_edition
-    from .errors import DataError
-
-    problems = [p for e in editions for p in validate_edition(e.year, e.district, project)]
-    if problems:
-        raise DataError(list(dict.fromkeys(problems)))
-    published = []
-    with build_lock(project, progress):
-        try:
-            for edition in editions:
-                published.append(build_edition(edition, project, progress))
-        finally:
-            write_index(project)
-    return published

@@ -12,12 +12,12 @@ from .paths import get_project
 
 
 def cmd_build(args, project) -> int:
-    from .assemble import build_editions
+    from .build import build_editions
     from .editions import select_editions
 
     editions = select_editions(args.year, args.district, project)
-    published = build_editions(editions, project)
-    print(f"Built {len(published)} edition(s). Open {project.relative(project.site / 'index.html')}")
+    build_editions(editions, project, jobs=args.jobs, force=args.force)
+    print(f"Open {project.relative(project.site / 'index.html')}")
     return 0
 
 
@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {exc.report()}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return 0
     except KeyboardInterrupt:
         print("interrupted; the published site is unchanged", file=sys.stderr)
         return 130

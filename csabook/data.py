@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from pydantic import ValidationError
 
 from . import schema
@@ -167,8 +166,10 @@ class EditionData:
             raise AttributeError(name)
         return self.get(name)
 
-    def table(self, name: str) -> pd.DataFrame:
-        """A CSV table as a DataFrame of its published columns (without provenance columns)."""
+    def table(self, name: str):
+        """A CSV table as a pandas DataFrame of its published columns (without provenance columns)."""
+        import pandas as pd
+
         rows = self.get(name)
         spec = schema.FILES[name]
         columns = [c for c in spec.columns if c not in ("source", "page")]

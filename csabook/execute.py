@@ -1,19 +1,45 @@
-"""Execute an edition's chapter templates with papermill."""
+"""Execute chapter templates with papermill, in warm kernels that each serve many notebooks.
+
+Starting a kernel and importing pandas, matplotlib and csabook costs seconds; running a chapter costs a fraction
+of that. A WarmKernel is started once and reused: before each notebook its namespace, matplotlib state and the
+record of data files read are reset, so every notebook runs as if in a fresh kernel. After each notebook the
+kernel reports which data files it looked for and read (csabook.data.DEPENDENCIES), for the execution cache.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
+import json
+import logging
 import os
-from contextlib import contextmanager
+import shutil
+import tempfile
+import time
 from pathlib import Path
 
 import nbformat
-import papermill
-from papermill.exceptions import PapermillExecutionError
 
 from .data import EditionData
 from .editions import Edition
 from .errors import CsabookError, ExecutionError
 from .paths import Project
+
+KERNEL = "python3"
+ERROR_TAG = "papermill-error-cell-tag"  # the banner cells papermill adds to a failed notebook
+ENGINE = "csabook-warm"
+START_ATTEMPTS = 3
+START_TIMEOUT = 60
+
+# Run in the kernel once, when it starts: the imports every chapter needs.
+WARM_UP = "import json, matplotlib, pandas, csabook, csabook.charts, csabook.render"
+# Run in the kernel before each notebook: a clean namespace, matplotlib defaults, no recorded reads.
+RESET = ("%reset -f\n"
+         "import matplotlib as _m, matplotlib.pyplot as _p, csabook.data as _d\n"
+         "_p.close('all'); _m.rcdefaults(); _d.DEPENDENCIES.clear()\n"
+         "del _m, _p, _d\n")
+# Evaluated in the kernel after each notebook: the files it looked for and read.
+DEPENDENCIES = "__import__('json').dumps(__import__('csabook.data').data.DEPENDENCIES.snapshot())"
 
 
 def chapter_requires(template: Path) -> list[str]:
@@ -29,6 +55,8 @@ def chapter_available(template: Path, data: EditionData) -> bool:
 
 def check_parameters(template: Path, parameters: dict) -> None:
     """Fail on parameters the template does not declare (papermill itself only warns)."""
+    import papermill
+
     declared = set(papermill.inspect_notebook(str(template)))
     if not declared:
         raise CsabookError(f"{template.name}: no cell is tagged 'parameters'",
@@ -39,30 +67,160 @@ def check_parameters(template: Path, parameters: dict) -> None:
                            f"the template declares {', '.join(sorted(declared))}")
 
 
-@contextmanager
-def project_environment(project: Project):
-    """Kernels started inside this block load data from `project`."""
-    before = os.environ.get("CSABOOK_ROOT")
-    os.environ["CSABOOK_ROOT"] = str(project.root)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("CSABOOK_ROOT", None)
-        else:
-            os.environ["CSABOOK_ROOT"] = before
+@functools.lru_cache(maxsize=1)
+def warm_engine() -> str:
+    """Register, once, papermill's nbclient engine run against an already started kernel and client.
+
+    papermill is imported here, not at module level, so that a build served from the cache never loads it.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=START_TIMEOUT, execution_timeout=None,
+                                     warm_kernel=None, **kwargs):
+            client = PapermillNotebookClient(nb_man, km=warm_kernel.km, kernel_name=kernel_name,
+                                             log=logging.getLogger("papermill"), log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file,
+                                             startup_timeout=start_timeout, timeout=execution_timeout)
+            client.kc = warm_kernel.kc
+            return client.execute()
+
+    papermill_engines.register(ENGINE, WarmEngine)
+    return ENGINE
 
 
-def execute_chapter(template: Path, edition: Edition, output: Path, project: Project) -> Path:
-    """Run one template for one edition into `output`; a failing cell raises ExecutionError."""
+class WarmKernel:
+    """One Python kernel, started with the project's environment and kept for many notebooks."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.km = None
+        self.kc = None
+        self.sockets = None
+        self.started = 0
+
+    def start(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        env = {**os.environ, "CSABOOK_ROOT": str(self.project.root), "PYTHONHASHSEED": "0"}
+        last = None
+        for attempt in range(START_ATTEMPTS):
+            # IPC (Unix sockets in a private folder) rather than TCP: no ports to collide when kernels start in
+            # parallel, and nothing listening on the network.
+            self.sockets = tempfile.mkdtemp(prefix="csabook-kernel-")
+            km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k"))
+            try:
+                run_sync(km.start_kernel)(cwd=str(self.project.root), env=env)
+                kc = km.client()
+                kc.start_channels()
+                run_sync(kc.wait_for_ready)(timeout=START_TIMEOUT)
+            except Exception as exc:  # ZMQ "address already in use", a start time-out: try a new kernel
+                last = exc
+                try:
+                    run_sync(km.shutdown_kernel)(now=True)
+                except Exception:
+                    pass
+                shutil.rmtree(self.sockets, ignore_errors=True)
+                time.sleep(0.5 * (attempt + 1))
+                continue
+            self.km, self.kc = km, kc
+            self.started += 1
+            self.run(WARM_UP)
+            return
+        raise CsabookError(f"could not start a Python kernel after {START_ATTEMPTS} attempts: {last}",
+                           hint="Check that ipykernel is installed in this environment (make setup).")
+
+    def run(self, code: str, expressions: dict | None = None) -> dict:
+        """Execute `code` silently in the kernel; returns the evaluated user expressions."""
+        from jupyter_core.utils import run_sync
+
+        reply = run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False,
+                                                      user_expressions=expressions or {}, timeout=START_TIMEOUT,
+                                                      output_hook=lambda msg: None)
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise CsabookError(f"the kernel failed to run csabook's set-up code: {content.get('ename')}: "
+                               f"{content.get('evalue')}")
+        return content.get("user_expressions", {})
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return self.km is not None and run_sync(self.km.is_alive)()
+
+    def ensure(self) -> None:
+        if not self.alive():
+            self.stop()
+            self.start()
+
+    def stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.kc is not None:
+            self.kc.stop_channels()
+        if self.km is not None:
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:
+                pass
+        self.km = self.kc = None
+        if self.sockets:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+            self.sockets = None
+
+
+def normalise(nb: nbformat.NotebookNode, template: Path, project: Project) -> nbformat.NotebookNode:
+    """Drop what differs from run to run (timings, paths, kernel counters) so outputs are byte-stable."""
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.get("papermill", {}).clear()
+        cell.metadata.pop("papermill", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
+        if cell.cell_type == "code":
+            count += 1 if cell.execution_count is not None else 0
+            cell.execution_count = count if cell.execution_count is not None else None
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = cell.execution_count
+    meta = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {"input_path": project.relative(template), "parameters": meta.get("parameters", {}),
+                                "version": meta.get("version")}
+    return nb
+
+
+def execute_chapter(template: Path, edition: Edition, output: Path, project: Project,
+                    kernel: WarmKernel) -> dict[str, str]:
+    """Run one template for one edition into `output`, in `kernel`; returns the data files it depended on.
+
+    A failing cell raises ExecutionError; the executed notebook, with the error, is kept at `output`.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     parameters = edition.parameters()
     check_parameters(template, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
+    kernel.ensure()
+    kernel.run(RESET)
     try:
-        with project_environment(project):
-            papermill.execute_notebook(str(template), str(output), parameters=parameters, kernel_name="python3",
-                                       progress_bar=False, log_output=False, cwd=str(project.root))
+        nb = papermill.execute_notebook(str(template), str(output), parameters=parameters, kernel_name=KERNEL,
+                                        engine_name=warm_engine(), warm_kernel=kernel, progress_bar=False,
+                                        log_output=False)
     except PapermillExecutionError as exc:
-        raise ExecutionError(edition.key, template.stem, exc.exec_count, f"{exc.ename}: {exc.evalue}",
+        failed = normalise(nbformat.read(str(output), as_version=4), template, project)
+        nbformat.write(failed, str(output))
+        code = [c for c in failed.cells if c.cell_type == "code" and ERROR_TAG not in c.metadata.get("tags", [])]
+        cell = next((n for n, c in enumerate(code, 1) if any(o.output_type == "error" for o in c.outputs)), None)
+        raise ExecutionError(edition.key, template.stem, cell, f"{exc.ename}: {exc.evalue}",
                              project.relative(output)) from None
-    return output
+    nbformat.write(normalise(nb, template, project), str(output))
+    found = kernel.run("", {"deps": DEPENDENCIES})["deps"]
+    if found.get("status") != "ok":
+        raise CsabookError(f"could not read the data files {template.stem} used: {found.get('evalue')}")
+    return json.loads(ast.literal_eval(found["data"]["text/plain"]))

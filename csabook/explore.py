@@ -9,6 +9,8 @@ the book: it is not in _toc.yml, and no build executes it.
 from __future__ import annotations
 
 import ast
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from .assemble import toc_files
 from .data import COUNTY, DEPENDENCIES, EditionData, available_years, validate_edition
 from .editions import discover_editions
 from .errors import CsabookError, DataError, Problem
-from .execute import chapter_available, chapter_requires, project_environment
+from .execute import chapter_available, chapter_requires
 from .paths import Project, get_project
 from .render import escape
 
@@ -76,6 +78,20 @@ class Preview:
     error: str | None = None  # why the preview could not be completed
     files: tuple[str, ...] = ()  # every data file the chapter read, other years' included
     title: str = ""  # the chapter's heading
+
+
+@contextmanager
+def project_environment(project: Project):
+    """Inside this block, csabook.open_edition() (which a template calls) loads data from `project`."""
+    before = os.environ.get("CSABOOK_ROOT")
+    os.environ["CSABOOK_ROOT"] = str(project.root)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("CSABOOK_ROOT", None)
+        else:
+            os.environ["CSABOOK_ROOT"] = before
 
 
 def _to_html(value) -> str:

@@ -2,7 +2,7 @@
 
 Everything from a data file is untrusted. Narrative is Markdown rendered with raw HTML switched off, then cleaned
 by nh3 with a short allow-list; table cells and titles are escaped. The result is an `Html` object that Jupyter
-displays as text/html.
+displays as text/html; a table also carries its CSV, which the build writes beside the page.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Iterable
 import nh3
 from markdown_it import MarkdownIt
 
+from . import downloads
+
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -24,16 +26,27 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 
 
 class Html:
-    """A fragment of trusted, already-sanitised HTML that Jupyter shows as text/html."""
+    """A fragment of trusted, already-sanitised HTML that Jupyter shows as text/html.
 
-    def __init__(self, markup: str = ""):
+    `downloads` are the files the fragment links to (see csabook.downloads); they travel with the output under
+    their own MIME type and are written into the site when the edition is built.
+    """
+
+    def __init__(self, markup: str = "", downloads: Iterable[dict] = ()):
         self.markup = markup
+        self.downloads = tuple(downloads)
 
     def _repr_html_(self) -> str:
         return self.markup
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = {"text/html": self.markup}
+        if self.downloads:
+            bundle[downloads.MIME] = {"files": list(self.downloads)}
+        return bundle
+
     def __add__(self, other: "Html") -> "Html":
-        return Html(self.markup + other.markup)
+        return Html(self.markup + other.markup, self.downloads + other.downloads)
 
     def __str__(self) -> str:
         return self.markup
@@ -43,7 +56,8 @@ class Html:
 
 
 def join(parts: Iterable[Html]) -> Html:
-    return Html("".join(p.markup for p in parts))
+    parts = list(parts)
+    return Html("".join(p.markup for p in parts), (d for p in parts for d in p.downloads))
 
 
 def sanitise(markup: str) -> str:
@@ -96,19 +110,41 @@ def sections(secs, level: int = 2) -> Html:
     return join(section(s, level) for s in secs)
 
 
-def table(frame, caption: str, numeric: Iterable[str] = ()) -> Html:
-    """A data table with a caption and header cells; every cell is escaped."""
+NUM = ' class="csa-num"'
+
+
+def _table_markup(frame, caption: str, numeric=(), row_attrs=None) -> str:
+    """A <table> with a caption and header cells, every cell escaped; its id is `table-<slug of caption>`."""
     numeric = set(numeric)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
     body = []
-    for row in frame.itertuples(index=False):
-        cells = []
-        for col, value in zip(frame.columns, row):
-            cls = ' class="csa-num"' if col in numeric else ""
-            cells.append(f"<td{cls}>{_cell(value)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return Html(f'<table class="csa-table"><caption>{escape(caption)}</caption>'
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    for i, row in enumerate(frame.itertuples(index=False)):
+        cells = "".join(f"<td{NUM if col in numeric else ''}>{_cell(value)}</td>"
+                        for col, value in zip(frame.columns, row))
+        body.append(f"<tr{row_attrs[i] if row_attrs else ''}>{cells}</tr>")
+    return (f'<table class="csa-table" id="table-{slug(caption)}"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def csv_link(frame, caption: str) -> Html:
+    """A "Download CSV" link for the table with this caption, carrying the table's data as CSV."""
+    entry = downloads.csv_download(frame, slug(caption))
+    return Html(f'<p class="csa-download"><a href="{downloads.href(entry["name"])}" download '
+                f'data-csa-csv="table-{slug(caption)}">Download CSV<span class="csa-visually-hidden">: '
+                f'{escape(caption)}</span></a> <span class="csa-download-note">({len(frame)} rows)</span></p>',
+                [entry])
+
+
+def table(frame, caption: str, numeric: Iterable[str] = ()) -> Html:
+    """A data table with a caption, header cells and a CSV download; every cell is escaped."""
+    return Html(_table_markup(frame, caption, numeric)) + csv_link(frame, caption)
+
+
+def workbook_link(name: str, sheets: dict, text: str) -> Html:
+    """A link to a spreadsheet (.xlsx) with one sheet per DataFrame of `sheets`, written when the book is built."""
+    entry = downloads.workbook_download(slug(name), sheets)
+    return Html(f'<p class="csa-download"><a href="{downloads.href(entry["name"])}" download>{escape(text)}</a></p>',
+                [entry])
 
 
 def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_label: str = "Search") -> Html:
@@ -127,14 +163,10 @@ def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_l
             attrs[i] += f' data-{key}="{escape("|".join(v))}"'
     controls.append(f'<label for="{box_id}-q">{escape(search_label)}<input type="search" id="{box_id}-q" '
                     f'data-filter-text></label><button type="reset">Clear filters</button>')
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
-    body = "".join(f"<tr{attrs[i]}>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
-                   for i, row in enumerate(frame.itertuples(index=False)))
     return Html(f'<div class="csa-filter" id="{box_id}" data-csa-filter data-noun="{escape(noun)}">'
                 f'<form class="csa-filter-controls" role="search" aria-label="Filter {escape(caption)}">{"".join(controls)}</form>'
                 f'<p class="csa-filter-count" aria-live="polite">Showing {len(frame)} of {len(frame)} {escape(noun)}.</p>'
-                f'<table class="csa-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
-                f"<tbody>{body}</tbody></table></div>")
+                + _table_markup(frame, caption, row_attrs=attrs) + "</div>") + csv_link(frame, caption)
 
 
 def _cell(value) -> str:
@@ -225,6 +257,7 @@ def slug(text: str) -> str:
 def front_page(data) -> Html:
     """The edition's home page: what this document is, which edition, and where its content comes from."""
     from .districts import csp_name, district_name
+    from .pdf import pdf_name
 
     place = "Kent (county-wide)" if data.district == "county" else escape(district_name(data.district, data.project))
     parts = [f'<p class="csa-period">Edition: {escape(data.year)}, {place}</p>']
@@ -233,12 +266,16 @@ def front_page(data) -> Html:
         parts.append(f"<p>{escape(doc.title)}, Version {escape(doc.version)}, {escape(doc.date)}.</p>")
     parts.append("<p>The Community Safety Agreement sets out the community safety priorities for Kent agreed by the "
                  "Kent Community Safety Partnership. Use the contents to read each chapter and appendix.</p>")
+    parts.append(f'<p class="csa-download csa-pdf"><a href="{pdf_name(data.year, data.district)}">Download this '
+                 "edition as a PDF</a>, to read offline or print. Every table also has a link to download its data "
+                 "as a CSV file.</p>")
     if data.district != "county":
         partner = csp_name(data.district, data.project)
         parts.append("<h2>Local and county-wide content</h2>")
         parts.append(f"<p>This edition is the {place} edition. Sections marked local were supplied by the "
                      f"{escape(partner)}; every other section is the Kent county edition's, shown as county-wide.</p>")
-        parts.append(table(content_origins(data), "Where each section of this edition comes from").markup)
+        return (Html("".join(parts)) + table(content_origins(data), "Where each section of this edition comes from")
+                + review_summary(data))
     return Html("".join(parts)) + review_summary(data)
 
 
@@ -294,21 +331,21 @@ def action_plan_groups(plan) -> Html:
     cols = plan.columns
     parts = []
     for group in plan.groups:
-        parts.append(f'<section class="csa-group" id="group-{group.number}"><h2>{group.number}. {escape(group.priority)}</h2>')
+        parts.append(Html(f'<section class="csa-group" id="group-{group.number}"><h2>{group.number}. '
+                          f"{escape(group.priority)}</h2>"))
         if group.aim:
-            parts.append(f"<p><strong>Aim:</strong> {escape(group.aim)}</p>")
+            parts.append(Html(f"<p><strong>Aim:</strong> {escape(group.aim)}</p>"))
         for obj in group.objectives:
             marker = "*" if obj.linked_partnership else ""
             link = " (linked to another partnership)" if obj.linked_partnership else ""
             theme = f"{escape(obj.theme)}: " if obj.theme else ""
             frame = pd.DataFrame([{cols[2]: list(r.actions), cols[3]: list(r.measures), cols[4]: r.timescale,
                                    cols[5]: r.lead} for r in obj.rows], columns=cols[2:])
-            parts.append(f'<div class="csa-objective"><h3>{escape(obj.number)}{marker}{escape(link)}</h3>'
-                         f"<p>{theme}{escape(obj.outcome)}</p>"
-                         + table(frame, f"Objective {obj.number}: actions, measures, timescale and lead").markup
-                         + "</div>")
-        parts.append("</section>")
-    return Html("".join(parts))
+            parts += [Html(f'<div class="csa-objective"><h3>{escape(obj.number)}{marker}{escape(link)}</h3>'
+                           f"<p>{theme}{escape(obj.outcome)}</p>"),
+                      table(frame, f"Objective {obj.number}: actions, measures, timescale and lead"), Html("</div>")]
+        parts.append(Html("</section>"))
+    return join(parts)
 
 
 def plain_list(items: Iterable[str]) -> Html:

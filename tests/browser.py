@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -34,29 +35,60 @@ def serve(folder: Path):
         server.server_close()
 
 
+def is_loopback(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme not in ("http", "https", "ws", "wss") or (parsed.hostname or "") in LOOPBACK
+
+
+@dataclass
+class Recorder:
+    """What a page did that it should not: off-loopback requests (blocked), console errors, failed requests."""
+
+    blocked: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.blocked.clear()
+        self.errors.clear()
+        self.failed.clear()
+
+    def problems(self) -> list[str]:
+        return ([f"off-loopback request: {u}" for u in self.blocked] + [f"console error: {e}" for e in self.errors]
+                + [f"failed request: {f}" for f in self.failed])
+
+
 @contextlib.contextmanager
-def browser_page():
-    """A Chromium page whose non-loopback requests are aborted; yields (page, blocked URLs, console errors)."""
+def browser_session():
+    """A Chromium page whose non-loopback requests are aborted and recorded; yields (page, Recorder)."""
     from playwright.sync_api import sync_playwright
 
-    blocked: list[str] = []
-    errors: list[str] = []
+    record = Recorder()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             context = browser.new_context()
 
             def route(r):
-                host = urlparse(r.request.url).hostname or ""
-                if urlparse(r.request.url).scheme in ("http", "https", "ws", "wss") and host not in LOOPBACK:
-                    blocked.append(r.request.url)
+                if not is_loopback(r.request.url):
+                    record.blocked.append(r.request.url)
                     return r.abort()
                 return r.continue_()
 
             context.route("**/*", route)
             page = context.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            yield page, blocked, errors
+            page.on("console", lambda m: record.errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: record.errors.append(str(e)))
+            page.on("requestfailed", lambda r: record.failed.append(f"{r.url} ({r.failure})")
+                    if is_loopback(r.url) else None)
+            page.on("response", lambda r: record.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+            yield page, record
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def browser_page():
+    """A Chromium page whose non-loopback requests are aborted; yields (page, blocked URLs, console errors)."""
+    with browser_session() as (page, record):
+        yield page, record.blocked, record.errors

@@ -43,6 +43,7 @@ def test_environment_yml_matches_pyproject():
     wanted = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
     env = yaml.safe_load((PACKAGE_ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
+    conda += [d for d in next(d for d in env["dependencies"] if isinstance(d, dict))["pip"] if d != "-e ."]
     assert sorted(map(normalise, conda)) == sorted(map(normalise, wanted))
 
 

@@ -1,0 +1,329 @@
+"""`csabook build`: validate, execute what the cache cannot serve, assemble and publish each edition.
+
+Stages, each timed for the summary:
+1. validate every selected edition (nothing runs if any data problem is found);
+2. look up every (edition, chapter) in the execution cache; execute the rest in N warm kernels at once;
+3. write each edition's book (executed notebooks + provenance notes, _config.yml, _toc.yml) into book/;
+4. run Jupyter Book for each edition whose book changed (N at once), and publish each one atomically;
+5. rewrite the editions index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import __version__
+from .assemble import plan_chapters, run_jupyter_book, write_book_files, write_index
+from .cache import ExecutionCache, Lookup, entry_key, package_hash
+from .data import sha256_of, validate_edition
+from .editions import Edition
+from .errors import CsabookError, DataError, ExecutionError, SelectionError
+from .execute import WarmKernel, execute_chapter
+from .downloads import write_downloads
+from .paths import Project
+from .pdf import build_pdf, pdf_name
+from .provenance import build_date, edition_record, git_commit, page_note
+from .publish import build_lock, publish, published_version
+
+STAMP = ".csabook-build.json"
+
+
+@dataclass
+class Task:
+    """One chapter of one edition."""
+
+    edition: Edition
+    template: Path
+    key: str
+    lookup: Lookup | None = None
+    notebook: Path | None = None
+    dependencies: dict = field(default_factory=dict)
+    executed: bool = False
+    error: CsabookError | None = None
+
+
+@dataclass
+class Summary:
+    executed: int = 0
+    executed_notebooks: list = field(default_factory=list)  # "<year>/<district>/<chapter>", sorted
+    cached: int = 0
+    failed: int = 0
+    built: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    kernels: int = 0
+    seconds: dict = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        stages = ", ".join(f"{name} {secs:.1f}s" for name, secs in self.seconds.items())
+        return [f"Notebooks: {self.executed} executed, {self.cached} from the cache, {self.failed} failed "
+                f"({self.kernels} kernel(s) started).",
+                f"Editions: {len(self.built)} built, {len(self.unchanged)} unchanged (kept as published).",
+                f"Time: {stages}."]
+
+
+class Progress:
+    """A progress bar on a terminal; plain lines otherwise (and always under CI)."""
+
+    def __init__(self, out=None):
+        self.out = out or sys.stderr
+        self.bar = None
+        self.use_bar = self.out.isatty() and not os.environ.get("CI")
+
+    def line(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=self.out)
+        else:
+            print(text, file=self.out, flush=True)
+
+    def start(self, total: int, what: str) -> None:
+        if self.use_bar and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=what, unit="nb", file=self.out, leave=False)
+
+    def advance(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(text[-40:], refresh=False)
+            self.bar.update(1)
+        else:
+            self.line(text)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class KernelPool:
+    """Warm kernels, one per worker thread, started only when a notebook needs executing."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.local = threading.local()
+        self.all: list[WarmKernel] = []
+        self.lock = threading.Lock()
+
+    def get(self) -> WarmKernel:
+        kernel = getattr(self.local, "kernel", None)
+        if kernel is None:
+            kernel = WarmKernel(self.project)
+            with self.lock:
+                self.all.append(kernel)
+            self.local.kernel = kernel
+        return kernel
+
+    def started(self) -> int:
+        return sum(k.started for k in self.all)
+
+    def stop(self) -> None:
+        for kernel in self.all:
+            kernel.stop()
+
+
+def execute_with_retry(task: Task, output: Path, project: Project, pool: KernelPool) -> dict:
+    """Execute one chapter; a kernel that dies or stops answering is replaced and the chapter tried once more."""
+    for attempt in range(2):
+        kernel = pool.get()
+        try:
+            return execute_chapter(task.template, task.edition, output, project, kernel)
+        except CsabookError:
+            raise
+        except Exception as exc:  # DeadKernelError, a time-out, a broken channel: not the notebook's fault
+            kernel.stop()
+            if attempt == 1:
+                raise CsabookError(f"{task.edition.key}: chapter '{task.template.stem}': the kernel failed twice: "
+                                   f"{type(exc).__name__}: {exc}") from exc
+    raise AssertionError("unreachable")
+
+
+def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: ExecutionCache, progress: Progress,
+                  pool: KernelPool) -> None:
+    """Execute each task in a warm kernel, `jobs` at once; store the results in the cache."""
+    work = project.staging / "executed"
+    work.mkdir(parents=True, exist_ok=True)
+
+    def run(task: Task) -> Task:
+        output = work / task.edition.key.replace("/", "-") / task.template.name
+        try:
+            deps = execute_with_retry(task, output, project, pool)
+        except ExecutionError as exc:
+            keep = project.book / str(task.edition.year) / task.edition.district / task.template.name
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            if output.is_file():
+                shutil.copyfile(output, keep)
+            task.error = ExecutionError(exc.edition, exc.chapter, exc.cell, exc.error, project.relative(keep))
+            return task
+        except CsabookError as exc:
+            task.error = exc
+            return task
+        task.notebook = cache.store(task.key, output, deps)
+        task.dependencies, task.executed = deps, True
+        return task
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as threads:
+        futures = [threads.submit(run, t) for t in tasks]
+        for future in as_completed(futures):
+            task = future.result()
+            state = "failed" if task.error else "executed"
+            progress.advance(f"[{task.edition.key}] {task.template.stem} {state}")
+
+
+def edition_fingerprint(tasks: list[Task], book_dir: Path) -> str:
+    """What the edition's site is built from: its executed notebooks, book files and csabook itself."""
+    digest = hashlib.sha256(package_hash().encode())
+    for task in tasks:
+        digest.update(f"{task.template.stem}:{sha256_of(task.notebook)}\n".encode())
+    for name in ("_config.yml", "_toc.yml"):
+        digest.update(sha256_of(book_dir / name).encode())
+    return digest.hexdigest()
+
+
+def read_stamp(edition: Edition, project: Project) -> dict:
+    version = published_version(edition, project)
+    try:
+        return json.loads((version / STAMP).read_text(encoding="utf-8")) if version else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_book(edition: Edition, tasks: list[Task], project: Project, commit: str, date: str) -> Path:
+    """book/<year>/<district>/: each executed notebook with its provenance note, and the book files."""
+    book_dir = project.book / str(edition.year) / edition.district
+    if book_dir.exists():
+        shutil.rmtree(book_dir)
+    book_dir.mkdir(parents=True)
+    for task in tasks:
+        nb = nbformat.read(task.notebook, as_version=4)
+        nb.cells.append(nbformat.v4.new_markdown_cell(page_note(edition, task.dependencies, commit, date),
+                                                      id="csabook-provenance"))
+        nbformat.write(nb, str(book_dir / task.template.name))
+    write_book_files(edition, [t.template for t in tasks], book_dir, project)
+    return book_dir
+
+
+def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict, project: Project) -> Path:
+    """Jupyter Book into a fresh staging folder; the edition's provenance.json and stamp; then publish."""
+    work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
+    try:
+        html_dir = run_jupyter_book(book_dir, work, project)
+        write_downloads(book_dir, html_dir)
+        build_pdf(book_dir, html_dir, pdf_name(edition.year, edition.district))
+        pages = {t.template.stem: t.dependencies for t in tasks}
+        (html_dir / "provenance.json").write_text(edition_record(edition, pages, stamp["commit"], stamp["built"]),
+                                                  encoding="utf-8")
+        (html_dir / STAMP).write_text(json.dumps(stamp, indent=1), encoding="utf-8")
+        return publish(html_dir, edition, project)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def build_editions(editions: list[Edition], project: Project, jobs: int | None = None, force: bool = False,
+                   progress: Progress | None = None) -> Summary:
+    """Validate, execute (or reuse), assemble and publish `editions`; returns what was done."""
+    progress = progress or Progress()
+    jobs = os.cpu_count() or 1 if jobs is None else jobs
+    if jobs < 1:
+        raise SelectionError(f"--jobs must be at least 1, not {jobs}")
+    summary = Summary()
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.seconds[stage] = summary.seconds.get(stage, 0.0) + now - clock
+        clock = now
+
+    problems = [p for e in editions for p in validate_edition(e.year, e.district, project)]
+    if problems:
+        raise DataError(list(dict.fromkeys(problems)))
+    lap("validate")
+    with build_lock(project, progress.line):
+        cache = ExecutionCache(project)
+        cache.clean_partial()
+        plan = {e: [Task(e, t, entry_key(t, e.parameters())) for t in plan_chapters(e, project)] for e in editions}
+        tasks = [t for ts in plan.values() for t in ts]
+        for task in tasks:
+            task.lookup = Lookup(task.key, "forced") if force else cache.lookup(task.key)
+            if task.lookup.status == "hit":
+                task.notebook, task.dependencies = task.lookup.notebook, task.lookup.dependencies
+            elif task.lookup.status == "corrupt":
+                progress.line(f"[{task.edition.key}] {task.template.stem}: cache entry is corrupt "
+                              f"({task.lookup.reason}); executing again")
+        todo = [t for t in tasks if t.notebook is None]
+        summary.cached = len(tasks) - len(todo)
+        progress.line(f"{len(editions)} edition(s), {len(tasks)} notebook(s): {summary.cached} from the cache, "
+                      f"{len(todo)} to execute with {min(jobs, max(len(todo), 1))} kernel(s).")
+        lap("plan")
+        pool = KernelPool(project)
+        try:
+            progress.start(len(todo), "executing")
+            execute_tasks(todo, jobs, project, cache, progress, pool)
+        finally:
+            progress.finish()
+            pool.stop()
+            summary.kernels = pool.started()
+        summary.executed = sum(t.executed for t in todo)
+        summary.executed_notebooks = sorted(f"{t.edition.key}/{t.template.stem}" for t in todo if t.executed)
+        failures = [t for t in tasks if t.error]
+        summary.failed = len(failures)
+        lap("execute")
+
+        commit, date = git_commit(project), build_date()
+        to_build = []
+        for edition, ed_tasks in plan.items():
+            if any(t.error for t in ed_tasks):
+                continue
+            old = read_stamp(edition, project)
+            book_dir = write_book(edition, ed_tasks, project, old.get("commit", commit), old.get("built", date))
+            fingerprint = edition_fingerprint(ed_tasks, book_dir)
+            if not force and old.get("fingerprint") == fingerprint:
+                summary.unchanged.append(edition.key)
+                progress.line(f"[{edition.key}] unchanged: the published site is kept")
+                continue
+            if old:
+                book_dir = write_book(edition, ed_tasks, project, commit, date)
+            stamp = {"fingerprint": fingerprint, "csabook": __version__, "commit": commit, "built": date}
+            to_build.append((edition, ed_tasks, book_dir, stamp))
+            progress.line(f"[{edition.key}] building the site with Jupyter Book, then its PDF with Chromium")
+        lap("assemble")
+
+        build_errors = []
+        if to_build:
+            project.staging.mkdir(parents=True, exist_ok=True)
+            with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build)))) as threads:
+                futures = {threads.submit(build_site, *job, project): job[0] for job in to_build}
+                for future in as_completed(futures):
+                    edition = futures[future]
+                    try:
+                        future.result()
+                    except CsabookError as exc:
+                        build_errors.append(exc)
+                        progress.line(f"[{edition.key}] Jupyter Book failed")
+                        continue
+                    summary.built.append(edition.key)
+                    progress.line(f"[{edition.key}] published {project.relative(project.site)}/{edition.key}")
+        lap("jupyter-book")
+        write_index(project)
+        lap("index")
+    for line in summary.lines():
+        progress.line(line)
+    if failures:
+        first = failures[0].error
+        if len(failures) > 1:
+            first.hint = (first.hint + "\n" if first.hint else "") + f"{len(failures) - 1} other notebook(s) failed too."
+        raise first
+    if build_errors:
+        raise build_errors[0]
+    return summary

@@ -1,0 +1,134 @@
+"""The PDF of each edition: title page, contents with the right page numbers, every chapter from a new page,
+figures drawn, printed by Chromium with no network; and a failed print never touches the published site."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from csabook.errors import BuildError
+from csabook.paths import PACKAGE_ROOT
+from csabook.pdf import POLICY, find_chromium, pdf_name, print_document, read_edition
+
+from .built import EDITIONS, SITE, chapters_of
+from .test_safe_builds import build, small_book, snapshot
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def squash(text: str) -> str:
+    """Text without white space, as PDF text extraction breaks lines (and hyphenated words) where it likes."""
+    return re.sub(r"\s+", "", text)
+
+
+def site_heading(edition: str, name: str) -> str:
+    """A chapter's heading as the site shows it (its <h1>, without the permalink sign)."""
+    page = (SITE / edition / f"{name}.html").read_text(encoding="utf-8")
+    h1 = re.search(r'<article class="bd-article">.*?<h1>(.*?)<a class="headerlink"', page, re.S).group(1)
+    return flat(html.unescape(re.sub(r"<[^>]+>", "", h1)))
+
+
+@pytest.fixture(scope="module", params=EDITIONS)
+def printed(request):
+    edition = request.param
+    year, district = edition.split("/")
+    path = SITE / edition / pdf_name(year, district)
+    assert path.is_file(), f"{edition} has no PDF at {path}"
+    reader = PdfReader(str(path))
+    return edition, reader, [flat(p.extract_text()) for p in reader.pages]
+
+
+def test_every_chapter_starts_a_page_in_book_order(printed):
+    edition, reader, texts = printed
+    chapters = chapters_of(edition)[1:]
+    assert len(reader.pages) >= len(chapters) + 2
+    starts = {name.lstrip("/"): reader.get_destination_page_number(dest)
+              for name, dest in reader.named_destinations.items()}
+    pages = [starts[f"chapter-{c}"] for c in chapters]
+    assert pages[0] >= 2, "the title page and the contents come first"
+    assert pages == sorted(set(pages)), "each chapter has its own pages, in book order"
+    for name, page in zip(chapters, pages):
+        heading = site_heading(edition, name)
+        assert squash(heading) in squash(texts[page])[:300], (name, texts[page][:300])
+
+
+def test_text_has_every_chapter_heading_and_the_contents_page_numbers(printed):
+    edition, reader, texts = printed
+    whole = squash(" ".join(texts))
+    contents = next(t for t in texts[:4] if t.startswith("Contents") or " Contents " in t[:40])
+    starts = {name.lstrip("/"): reader.get_destination_page_number(dest) + 1
+              for name, dest in reader.named_destinations.items()}
+    for name in chapters_of(edition)[1:]:
+        heading = site_heading(edition, name)
+        assert squash(heading) in whole, heading
+        entry = r"\s*".join(map(re.escape, squash(heading))) + rf"\s+{starts[f'chapter-{name}']}(?!\d)"
+        assert re.search(entry, contents), (heading, contents)
+
+
+def test_title_page_names_the_edition(printed):
+    edition, reader, texts = printed
+    year = edition.split("/")[0]
+    assert "Kent Community Safety Agreement" in texts[0] and year in texts[0]
+    assert reader.metadata.title.startswith("Kent Community Safety Agreement")
+
+
+def test_figures_are_drawn_and_links_never_point_into_the_build(printed):
+    edition, reader, texts = printed
+    if edition == "2022/county":
+        # The chart's axis label exists only inside the SVG figure.
+        assert "Number of CSPs identifying the issue (of 12)" in " ".join(texts)
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            uri = annot.get_object().get("/A", {}).get("/URI", "")
+            assert not str(uri).startswith("file:"), uri
+
+
+def test_print_document_can_fetch_nothing():
+    config, root, parts = read_edition(PACKAGE_ROOT / "book" / "2022" / "county")
+    document = print_document(config, root, parts)
+    assert f'content="{POLICY}"' in document and "default-src 'none'" in POLICY
+    assert not re.search(r"<(script|link|img|iframe)\b", document)
+    assert not re.search(r'\ssrc="(https?:)?//', document)
+
+
+def test_pdf_is_printed_inside_a_network_namespace_with_no_network(tmp_path):
+    code = ("import socket, sys; from pathlib import Path; from csabook.pdf import build_pdf;"
+            "assert [n for _, n in socket.if_nameindex()] == ['lo'], socket.if_nameindex();"
+            f"build_pdf(Path({str(PACKAGE_ROOT / 'book' / '2022' / 'county')!r}), Path({str(tmp_path)!r}), 'x.pdf')")
+    result = subprocess.run(["unshare", "--net", sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert len(PdfReader(str(tmp_path / "x.pdf")).pages) >= 20
+
+
+def test_missing_chromium_says_how_to_install_it(monkeypatch):
+    monkeypatch.setenv("CSABOOK_CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(BuildError) as info:
+        find_chromium()
+    assert "apt-get install chromium" in info.value.report()
+
+
+def test_a_failed_print_leaves_the_published_site_unchanged(project, tmp_path):
+    small_book(project)
+    assert build(project).returncode == 0
+    site = project.site / "2022" / "county"
+    assert (site / pdf_name(2022, "county")).is_file()
+    before = snapshot(project.site)
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\necho 'cannot print here' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    os.environ["CSABOOK_CHROMIUM"] = str(broken)
+    try:
+        result = build(project)
+    finally:
+        del os.environ["CSABOOK_CHROMIUM"]
+    assert result.returncode != 0
+    assert "Chromium failed" in result.stderr and "cannot print here" in result.stderr, result.stderr
+    assert snapshot(project.site) == before
