@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -56,10 +54,12 @@ def write_book_files(edition: Edition, chapters: list[Path], book_dir: Path, pro
     title = edition_title(edition, config.get("title", "Kent Community Safety Agreement"))
     config["title"] = title
     config.setdefault("sphinx", {}).setdefault("config", {})["html_title"] = title
-    # Every page links back to the editions index at _build/site/index.html (pages sit at the edition's top level).
+    # Every page links to the edition's PDF and back to the editions index at _build/site/index.html (pages sit
+    # at the edition's top level, two folders below the index).
     config.setdefault("html", {})["extra_footer"] = (
-        '<p class="csa-editions-link"><a href="../../index.html">All editions of the Kent Community Safety '
-        'Agreement</a></p>')
+        f'<p class="csa-footer"><a href="{html.escape(pdf_name(edition.year, edition.district))}">Download this '
+        'edition as a PDF</a>, to read offline or print. <a href="../../index.html">All editions of the Kent '
+        'Community Safety Agreement</a>.</p>')
     toc = yaml.safe_load(project.toc_template.read_text(encoding="utf-8"))
     present = {c.stem for c in chapters}
     parts = []
@@ -76,21 +76,63 @@ def write_book_files(edition: Edition, chapters: list[Path], book_dir: Path, pro
         shutil.copy2(asset, static / asset.name)
 
 
-def jupyter_book_command() -> list[str]:
-    script = Path(sys.executable).parent / "jupyter-book"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
+def jupyter_book_args(book_dir: Path, output: Path) -> list[str]:
+    return [str(book_dir), "--path-output", str(output), "--all", "-W", "--keep-going", "-q"]
 
 
-def run_jupyter_book(book_dir: Path, output: Path, project: Project) -> Path:
-    """Build the edition's HTML with warnings as errors; returns the html folder."""
-    cmd = jupyter_book_command() + ["build", str(book_dir), "--path-output", str(output), "--all", "-W", "--keep-going", "-q"]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=project.root)
-    html_dir = output / "_build" / "html"
-    if result.returncode != 0 or not (html_dir / "index.html").is_file():
-        log = (result.stdout + result.stderr).strip().splitlines()
-        raise BuildError(f"Jupyter Book failed for {project.relative(book_dir)}:\n" + "\n".join(log[-25:]),
-                         hint="The executed notebooks are kept in " + project.relative(book_dir))
-    return html_dir
+def _build_in_this_process(book_dir: str, output: str, root: str) -> tuple[bool, str]:
+    """Run `jupyter-book build` inside the current (worker) process; returns (succeeded, its output)."""
+    import contextlib
+    import io
+
+    from jupyter_book.cli.main import build
+
+    os.chdir(root)
+    log = io.StringIO()
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        try:
+            build.main(jupyter_book_args(Path(book_dir), Path(output)), standalone_mode=False)
+            ok = True
+        except SystemExit as exc:
+            ok = exc.code in (0, None)
+        except Exception as exc:  # Jupyter Book reports a failed Sphinx build by raising
+            ok = False
+            log.write(f"\n{type(exc).__name__}: {exc}")
+    return ok, log.getvalue()
+
+
+class JupyterBookPool:
+    """Worker processes that each import Jupyter Book and Sphinx once and then build many editions.
+
+    A `jupyter-book build` process spends most of its few seconds starting up; a warm worker builds a whole
+    edition in about a second. Workers are spawned (not forked), so each starts clean.
+    """
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.executor = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def build(self, book_dir: Path, output: Path, project: Project) -> Path:
+        """Build the edition's HTML with warnings as errors; returns the html folder."""
+        if self.executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
+        ok, log = self.executor.submit(_build_in_this_process, str(book_dir), str(output), str(project.root)).result()
+        html_dir = output / "_build" / "html"
+        if not ok or not (html_dir / "index.html").is_file():
+            lines = [line for line in log.strip().splitlines() if line.strip()]
+            raise BuildError(f"Jupyter Book failed for {project.relative(book_dir)}:\n" + "\n".join(lines[-25:]),
+                             hint="The executed notebooks are kept in " + project.relative(book_dir))
+        return html_dir
 
 
 def _pdf_link(edition: Edition, project: Project) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from . import __version__
-from .assemble import plan_chapters, run_jupyter_book, write_book_files, write_index
+from .assemble import JupyterBookPool, plan_chapters, write_book_files, write_index
 from .cache import ExecutionCache, Lookup, entry_key, package_hash
 from .data import sha256_of, validate_edition
 from .editions import Edition
@@ -213,11 +213,12 @@ def write_book(edition: Edition, tasks: list[Task], project: Project, commit: st
     return book_dir
 
 
-def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict, project: Project) -> Path:
+def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict, project: Project,
+               books: JupyterBookPool) -> Path:
     """Jupyter Book into a fresh staging folder; the edition's provenance.json and stamp; then publish."""
     work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
     try:
-        html_dir = run_jupyter_book(book_dir, work, project)
+        html_dir = books.build(book_dir, work, project)
         write_downloads(book_dir, html_dir)
         build_pdf(book_dir, html_dir, pdf_name(edition.year, edition.district))
         pages = {t.template.stem: t.dependencies for t in tasks}
@@ -302,8 +303,9 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         build_errors = []
         if to_build:
             project.staging.mkdir(parents=True, exist_ok=True)
-            with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_build)))) as threads:
-                futures = {threads.submit(build_site, *job, project): job[0] for job in to_build}
+            workers = max(1, min(jobs, len(to_build)))
+            with JupyterBookPool(workers) as books, ThreadPoolExecutor(max_workers=workers) as threads:
+                futures = {threads.submit(build_site, *job, project, books): job[0] for job in to_build}
                 for future in as_completed(futures):
                     edition = futures[future]
                     try:

@@ -7,13 +7,11 @@ Table outputs also carry their downloads under csabook's own MIME type (csabook.
 beside the page, not something to show: `DownloadsMimeRenderer` (a myst-nb mime renderer, registered as an entry
 point in pyproject.toml) renders them as nothing, where myst-nb would otherwise warn about an unknown MIME type.
 
-Every page's footer links to the edition's PDF (csabook.pdf), found from the edition's folder, book/<year>/<district>.
+(Every page's footer, with the edition's PDF and the editions index, is set in csabook.assemble.write_book_files.)
 """
 
 from __future__ import annotations
 
-import html
-from pathlib import Path
 
 
 def _drop_thebe(app) -> None:
@@ -35,19 +33,6 @@ class DownloadsMimeRenderer:
         return [] if data.mime_type == MIME else None
 
 
-def _edition_footer(app, config) -> None:
-    """Link the edition's PDF from every page, in place of the theme's download menu (page source, browser print)."""
-    from .pdf import pdf_name
-
-    options = config.html_theme_options
-    options["use_download_button"] = False
-    year, district = Path(app.srcdir).parts[-2:]
-    if year.isdigit():
-        options["extra_footer"] = (f'<p class="csa-footer"><a href="{html.escape(pdf_name(year, district))}">Download '
-                                   "this edition as a PDF</a>, to read offline or print.</p>")
-
-
 def setup(app):
-    app.connect("config-inited", _edition_footer)
     app.connect("builder-inited", _drop_thebe)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -35,7 +35,8 @@ def test_readme_shows_the_two_commands():
 
 
 def normalise(requirement: str) -> str:
-    return re.sub(r"\s+", "", requirement).lower()
+    """A requirement compared across pip and conda names (conda-forge spells some with '_', pip with '-')."""
+    return re.sub(r"\s+", "", requirement).lower().replace("_", "-")
 
 
 def test_environment_yml_matches_pyproject():

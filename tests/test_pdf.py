@@ -126,7 +126,7 @@ def test_a_failed_print_leaves_the_published_site_unchanged(project, tmp_path):
     broken.chmod(0o755)
     os.environ["CSABOOK_CHROMIUM"] = str(broken)
     try:
-        result = build(project)
+        result = build(project, "--force")  # without it the unchanged edition is kept and nothing is printed
     finally:
         del os.environ["CSABOOK_CHROMIUM"]
     assert result.returncode != 0

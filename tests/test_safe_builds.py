@@ -143,3 +143,18 @@ def test_concurrent_builds_wait_for_each_other(project):
     assert "waiting for it to finish" in err2
     assert sorted(p.name for p in (project.site / "2022" / "county").glob("*.html")) == [
         "contact.html", "foreword.html", "genindex.html", "index.html", "plans.html", "search.html"]
+
+
+def test_a_sphinx_warning_fails_the_build_and_keeps_the_site(project):
+    small_book(project)
+    assert build(project).returncode == 0
+    before = snapshot(project.site)
+    path = project.notebooks / "contact.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("See {ref}`a-label-that-does-not-exist`.", id="broken-ref"))
+    nbformat.write(nb, path)
+    result = build(project)
+    assert result.returncode == 1
+    assert "Jupyter Book failed for book/2022/county" in result.stderr
+    assert "a-label-that-does-not-exist" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(project.site) == before
