@@ -21,7 +21,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 
 from . import __version__
 from .data import fingerprint, sha256_of
@@ -41,7 +40,9 @@ def package_hash() -> str:
 
 
 def template_hash(template: Path) -> str:
-    nb = nbformat.read(template, as_version=4)
+    from .execute import read_template
+
+    nb = read_template(template)
     cells = [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells]
     return hashlib.sha256(json.dumps([cells, nb.metadata.get("csabook", {})], sort_keys=True).encode()).hexdigest()
 

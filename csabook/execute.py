@@ -42,9 +42,20 @@ RESET = ("%reset -f\n"
 DEPENDENCIES = "__import__('json').dumps(__import__('csabook.data').data.DEPENDENCIES.snapshot())"
 
 
+def read_template(template: Path) -> nbformat.NotebookNode:
+    """A chapter template, read once per process while the file is unchanged (builds plan many editions)."""
+    stat = template.stat()
+    return _read_template(str(template), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _read_template(path: str, mtime_ns: int, size: int) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
 def chapter_requires(template: Path) -> list[str]:
     """The data files a chapter template needs (its metadata.csabook.requires)."""
-    meta = nbformat.read(template, as_version=4).metadata
+    meta = read_template(template).metadata
     return list(meta.get("csabook", {}).get("requires", []))
 
 
