@@ -1,11 +1,12 @@
 # make book: set up .venv (if needed) and build the default editions into _build/site/.
 # make test: set up .venv (if needed), build the book, run the unit and browser tests and strict nbval.
+# make explore: the analyst explorer (notebooks/explore.ipynb) in Voila, installed on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup book test nbval unit clean
+.PHONY: setup book test nbval unit explore clean
 
 setup: $(STAMP)
 
@@ -17,6 +18,10 @@ $(STAMP): pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/csabook build --year all --district county
+
+explore: $(STAMP)
+	$(BIN)/python -c "import voila" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[explore]"
+	$(BIN)/voila notebooks/explore.ipynb $(VOILA_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests

@@ -124,3 +124,38 @@ def columns_diagram(columns: list[tuple[str, list[str], str, str]], alt: str) ->
                                             fc=fill, ec=fill))
                 ax.text(c + 0.5, -r - 0.5, _wrap(item, 44), ha="center", va="center", fontsize=8.5, color=ink)
         return to_svg(fig, alt)
+
+
+def presence_chart(columns: list[str], groups: list[tuple[str, list[tuple[str, list[str | None]]]]], alt: str,
+                   fills: tuple[str, ...] = (PURPLE, LIGHT_PURPLE), inks: tuple[str, ...] = ("white", INK)) -> str:
+    """A grid of which row was present in which column: a filled cell where present, with an optional note in it.
+
+    `groups` is [(heading, [(row label, [cell per column])])]; a cell is None (absent) or a note ("" for none).
+    Each group has its own fill and ink colour, in order.
+    """
+    n_rows = sum(len(rows) + 1 for _, rows in groups)
+    with matplotlib.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(3.6 + 1.05 * len(columns), 0.42 * n_rows + 0.8))
+        ax.set_xlim(-3.4, len(columns))
+        ax.set_ylim(-n_rows - 0.1, 0.9)
+        ax.axis("off")
+        for c, column in enumerate(columns):
+            ax.text(c + 0.5, 0.45, column, ha="center", va="center", fontsize=10, fontweight="bold")
+        y = 0
+        for g, (heading, rows) in enumerate(groups):
+            fill, ink = fills[g % len(fills)], inks[g % len(inks)]
+            y -= 1
+            ax.text(-3.35, y + 0.5, heading, ha="left", va="center", fontsize=10, fontweight="bold", color=PURPLE)
+            for label, cells in rows:
+                y -= 1
+                ax.text(-0.1, y + 0.5, _wrap(label, 44), ha="right", va="center", fontsize=8.5)
+                for c, cell in enumerate(cells):
+                    if cell is None:
+                        ax.add_patch(FancyBboxPatch((c + 0.06, y + 0.12), 0.88, 0.76, boxstyle="round,pad=0.01",
+                                                    fc="white", ec=LIGHT_GREY, linewidth=1))
+                        continue
+                    ax.add_patch(FancyBboxPatch((c + 0.06, y + 0.12), 0.88, 0.76, boxstyle="round,pad=0.01",
+                                                fc=fill, ec=PURPLE, linewidth=1))
+                    if cell:
+                        ax.text(c + 0.5, y + 0.5, cell, ha="center", va="center", fontsize=7.5, color=ink)
+        return to_svg(fig, alt)

@@ -22,17 +22,15 @@ def cmd_build(args, project) -> int:
 
 
 def cmd_validate(args, project) -> int:
-    from .data import validate_edition
-    from .editions import select_editions
+    from .years import validate_selection
 
-    editions = select_editions(args.year, args.district, project)
-    problems = list(dict.fromkeys(p for e in editions for p in validate_edition(e.year, e.district, project)))
-    for p in problems:
+    checked = validate_selection(args.year, args.district, project)
+    for p in checked.problems:
         print(p, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+    if checked.problems:
+        print(f"{len(checked.problems)} problem(s) found.", file=sys.stderr)
         return 1
-    print(f"OK: {len(editions)} edition(s) valid: " + ", ".join(e.key for e in editions))
+    print(f"OK: {checked.summary()}")
     return 0
 
 
@@ -42,6 +40,20 @@ def cmd_editions(args, project) -> int:
     for e in discover_editions(project):
         built = (project.site / e.key / "index.html").is_file()
         print(f"{e.key}\t{e.label()}\t{'built' if built else 'not built'}")
+    return 0
+
+
+def cmd_new_year(args, project) -> int:
+    from .newyear import checklist, scaffold_year
+
+    print(checklist(scaffold_year(args.year, args.previous, project)))
+    return 0
+
+
+def cmd_diff(args, project) -> int:
+    from .diff import compare_years, format_diff
+
+    print(format_diff(compare_years(args.year_a, args.year_b, args.district, project)))
     return 0
 
 
@@ -87,6 +99,24 @@ def make_parser() -> argparse.ArgumentParser:
                             "year that has a county edition. Files already up to date are left alone.")
     params.add_argument("--year", type=int, default=None, help="a year (default: every year with a county edition)")
     params.set_defaults(func=cmd_params)
+
+    new_year = sub.add_parser("new-year", help="scaffold a new year's data and editions from the previous year",
+                              description="Copy the previous year's data files into data/YEAR/, mark the "
+                              "year-specific ones for review (review.yml), define the county and district editions "
+                              "in params/YEAR/, and print a checklist. Never overwrites an existing year.")
+    new_year.add_argument("year", type=int, metavar="YEAR", help="the new year, e.g. 2025")
+    new_year.add_argument("--from", dest="previous", type=int, default=None, metavar="PREV",
+                          help="the year to start from (default: the latest earlier year with county data)")
+    new_year.set_defaults(func=cmd_new_year)
+
+    diff = sub.add_parser("diff", help="compare two years' data and draft version-control rows",
+                          description="Report what changed between two years: priorities and cross-cutting themes, "
+                          "leads, plans, Appendix A counts, MoRiLE ranks and PESTELO items, comparing only what both "
+                          "years hold, then draft the version-control rows in the CSA's own style.")
+    diff.add_argument("year_a", type=int, metavar="YEAR_A", help="the earlier year")
+    diff.add_argument("year_b", type=int, metavar="YEAR_B", help="the later year")
+    diff.add_argument("--district", default="county", help="a district slug, or county (default: county)")
+    diff.set_defaults(func=cmd_diff)
     return parser
 
 

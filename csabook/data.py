@@ -292,5 +292,8 @@ def validate_edition(year: int, district: str = COUNTY, project: Project | None 
                 problems.extend(exc.problems)
                 failed = True
     if not failed:
+        from .years import year_checks
+
         problems.extend(_cross_checks(data))
+        problems.extend(year_checks(data))
     return problems

@@ -215,7 +215,24 @@ def figure(svg: str, caption: str) -> Html:
 
 
 def origin_note(data, *names: str) -> Html:
-    """In a district edition, say whether this content is local or the county's."""
+    """Say whether this content is local or the county's (district editions), and whether it awaits review."""
+    return _origin(data, *names) + review_note(data, *names)
+
+
+def review_note(data, *names: str) -> Html:
+    """A draft banner when any of the files shown was carried over from an earlier year and is not yet reviewed."""
+    from .review import pending_review
+
+    pending = pending_review(data, *names)
+    if not pending:
+        return Html()
+    items = "".join(f"<li><code>{escape(p.path)}</code>: {escape(p.update)}</li>" for p in pending)
+    years = ", ".join(sorted({str(p.from_year) for p in pending}))
+    return Html(f'<div class="csa-review" role="note"><p><strong>Draft: this content was carried over from {years} '
+                f"and has not been reviewed for {escape(data.year)}.</strong> To update:</p><ul>{items}</ul></div>")
+
+
+def _origin(data, *names: str) -> Html:
     from .districts import csp_name
 
     if data.district == "county":
@@ -257,8 +274,22 @@ def front_page(data) -> Html:
         parts.append("<h2>Local and county-wide content</h2>")
         parts.append(f"<p>This edition is the {place} edition. Sections marked local were supplied by the "
                      f"{escape(partner)}; every other section is the Kent county edition's, shown as county-wide.</p>")
-        return Html("".join(parts)) + table(content_origins(data), "Where each section of this edition comes from")
-    return Html("".join(parts))
+        return (Html("".join(parts)) + table(content_origins(data), "Where each section of this edition comes from")
+                + review_summary(data))
+    return Html("".join(parts)) + review_summary(data)
+
+
+def review_summary(data) -> Html:
+    """On the front page of a draft edition: every file still to be reviewed."""
+    from .review import all_pending
+
+    pending = all_pending(data)
+    if not pending:
+        return Html()
+    items = "".join(f"<li><code>{escape(p.path)}</code> (from {escape(p.from_year)}): {escape(p.update)}</li>"
+                    for p in pending)
+    return Html(f'<div class="csa-review" role="note"><h2>Draft edition</h2><p>{len(pending)} data file(s) were '
+                f"carried over from an earlier year and still need review:</p><ul>{items}</ul></div>")
 
 
 def content_origins(data):
@@ -269,7 +300,7 @@ def content_origins(data):
 
     sections: dict[str, set] = {}
     for name, spec in FILES.items():
-        if data.has(name):
+        if data.has(name) and name != "review":  # the review list is not content
             sections.setdefault(spec.section, set()).add(data.origin(name))
     rows = [(section, "Local" if origins == {"local"} else "County-wide") for section, origins in sections.items()]
     return pd.DataFrame(rows, columns=["Section", "Content"])
@@ -315,6 +346,62 @@ def action_plan_groups(plan) -> Html:
                       table(frame, f"Objective {obj.number}: actions, measures, timescale and lead"), Html("</div>")]
         parts.append(Html("</section>"))
     return join(parts)
+
+
+def plain_list(items: Iterable[str]) -> Html:
+    """A bullet list of plain text (escaped, never read as Markdown)."""
+    lis = "".join(f"<li>{escape(i)}</li>" for i in items)
+    return Html(f"<ul>{lis}</ul>") if lis else Html()
+
+
+def priority_history(past) -> Html:
+    """The priorities and themes of every year held (csabook.history.YearList, oldest first): a chart and a table."""
+    from . import charts, history
+
+    if len(past) < 2:
+        return Html()
+    first, last = past[0].year, past[-1].year
+    derived = [y.year for y in past if y.path.endswith("priority_list.yml")]
+    years, groups = history.chart_groups(past)
+    caption = (f"The Kent CSA priorities (dark) and cross-cutting themes (light) held in each year, {first} to {last}: "
+               "‘new’ marks the first year of one, ‘renamed’ a change of name.")
+    if derived:
+        caption += (f" The lists for {derived[0]}" + (f" to {derived[-1]}" if len(derived) > 1 else "")
+                    + " are derived from what the 2022 CSA says changed each year; the basis of each is given below the table.")
+    return (heading(f"The priorities and cross-cutting themes since {first}", 2)
+            + figure(charts.presence_chart(years, groups, history.history_alt(past)), caption)
+            + table(history.history_frame(past), f"Priorities and cross-cutting themes by year, {first} to {last}")
+            + list_basis(past))
+
+
+def list_basis(past) -> Html:
+    """Where each year's list of priorities and themes comes from, and what the text leaves open."""
+    parts = ["<h3>Where each year's list comes from</h3>"]
+    for listed in past:
+        note = f"<p>{escape(listed.note)}</p>" if listed.note else ""
+        parts.append(f"<p><strong>{escape(listed.year)}</strong> (<code>{escape(listed.path)}</code>):</p>"
+                     + plain_list(listed.derived_from).markup + note)
+    return Html('<section class="csa-basis">' + "".join(parts) + "</section>")
+
+
+def year_changes(diff) -> Html:
+    """'Changes since the previous edition': a csabook.diff.YearDiff as headed lists, or nothing without one."""
+    if diff is None:
+        return Html()
+    parts = [f"<h2>Changes since the previous edition</h2><p>Computed from the data of {escape(diff.before)} and "
+             f"{escape(diff.after)}. Only what both years hold is compared.</p>"]
+    for result in diff.compared:
+        parts.append(f"<h3>{escape(result.area.title)}</h3>")
+        parts.append(plain_list(c.text for c in result.changes).markup or "<p>No change.</p>")
+    if not diff.compared:
+        parts.append(f"<p>{escape(diff.before)} and {escape(diff.after)} hold no data in common.</p>")
+    if diff.not_compared:
+        parts.append("<p>Not compared, as only one year or neither holds the data:</p>")
+        parts.append(plain_list(f"{r.area.title} ({diff.held_text(r)})" for r in diff.not_compared).markup)
+    rows = diff.rows()
+    if rows:
+        parts.append("<p>In the style of the version-control table:</p>" + plain_list(rows).markup)
+    return Html("".join(parts))
 
 
 def local_assessment(data) -> Html:

@@ -188,6 +188,39 @@ class Priorities(Chapter):
         return self
 
 
+class PriorityList(Model):
+    """A year's CSA priorities and cross-cutting themes alone, for a year whose chapter 6 is not held."""
+
+    source: Source
+    period: str = Field(pattern=r"^\d{4}/\d{2}$")
+    derived_from: list[str] = Field(min_length=1)
+    note: Optional[str] = None
+    priorities: list[Named] = Field(min_length=1)
+    themes: list[Named] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ids(self):
+        _check_unique([p.id for p in self.priorities] + [t.id for t in self.themes], "priority or theme id")
+        return self
+
+
+class ReviewItem(Model):
+    file: str = Field(pattern=r"^[a-z0-9_]+\.(yml|csv)$")
+    update: str = Field(min_length=1)
+
+
+class Review(Model):
+    """The files of a layer that were carried over from an earlier year and still need updating."""
+
+    from_year: int = Field(ge=1000, le=9999)
+    files: list[ReviewItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([f.file for f in self.files], "file")
+        return self
+
+
 class TableText(Model):
     """The narrative around a table kept in a CSV file of the same chapter."""
 
@@ -457,6 +490,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec("governance", "governance.yml", Governance, "4. Governance"),
         FileSpec("achievements", "achievements.yml", Achievements, "5. Key achievements"),
         FileSpec("priorities", "priorities.yml", Priorities, "6. County priorities"),
+        FileSpec("priority_list", "priority_list.yml", PriorityList, "6. County priorities (a year's list alone)"),
         FileSpec("leads", "leads.yml", TableText, "7. Leads"),
         FileSpec("leads_table", "leads.csv", LeadRow, "7. Leads"),
         FileSpec("local_priorities", "local_priorities.yml", LocalPriorities, "Local priorities and leads"),
@@ -474,6 +508,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec("appendix_e", "appendix_e.yml", PriorityTables, "Appendix E: Priorities and themes"),
         FileSpec("contact", "contact.yml", Contact, "Contact"),
         FileSpec("action_plan", "action_plan.yml", ActionPlan, "Action plan"),
+        FileSpec("review", "review.yml", Review, "Draft: files carried over, still to review"),
     )
 }
 FILES_BY_FILENAME = {spec.filename: spec for spec in FILES.values()}

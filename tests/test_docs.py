@@ -41,8 +41,62 @@ def normalise(requirement: str) -> str:
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((PACKAGE_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    wanted = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
     env = yaml.safe_load((PACKAGE_ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
     conda += [d for d in next(d for d in env["dependencies"] if isinstance(d, dict))["pip"] if d != "-e ."]
     assert sorted(map(normalise, conda)) == sorted(map(normalise, wanted))
+
+
+def runbooks() -> dict[str, str]:
+    """Every runbook: each README section whose heading names one, and every guide under docs/."""
+    found = {}
+    for match in re.finditer(r"^## (Runbook[^\n]*)\n(.*?)(?=^## |\Z)", README, flags=re.M | re.S):
+        found[match.group(1)] = match.group(2)
+    docs = PACKAGE_ROOT / "docs"
+    if docs.is_dir():
+        for path in sorted(docs.rglob("*.md")):
+            found[str(path.relative_to(PACKAGE_ROOT))] = path.read_text(encoding="utf-8")
+    return found
+
+
+def make_targets() -> set[str]:
+    makefile = (PACKAGE_ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([a-z][a-z0-9_-]*):", makefile, flags=re.M))
+
+
+def named_commands(text: str) -> list[tuple[str, list[str]]]:
+    """(command, its --options) for each `csabook ...` or `make ...` written in code in the text."""
+    found = []
+    for code in re.findall(r"`([^`\n]+)`", text):
+        for match in re.finditer(r"(?:^|[\s/])(csabook|make)\s+([a-z][a-z-]*)([^;|&]*)", code):
+            found.append((f"{match.group(1)} {match.group(2)}", re.findall(r"--[a-z][a-z-]*", match.group(3))))
+    return found
+
+
+def test_there_are_runbooks_for_the_refresh_and_for_a_district():
+    names = " ".join(runbooks()).lower()
+    assert "annual county refresh" in names and "district" in names
+
+
+@pytest.mark.parametrize("name", sorted(runbooks()))
+def test_every_command_named_in_a_runbook_exists(name):
+    text = runbooks()[name]
+    named = named_commands(text)
+    assert named, f"{name} names no command"
+    subcommands, targets = commands(), make_targets()
+    for command, options in named:
+        tool, word = command.split()
+        if tool == "make":
+            assert word in targets, f"{name}: `make {word}` is not a Makefile target"
+            continue
+        assert word in subcommands, f"{name}: `csabook {word}` is not a command"
+        flags = {f for a in subcommands[word]._actions for f in a.option_strings}
+        for option in options:
+            assert option in flags, f"{name}: `csabook {word}` has no option {option}"
+
+
+def test_the_runbook_check_catches_a_missing_command():
+    assert named_commands("run `csabook frobnicate --year 2025` then `make all`") == [
+        ("csabook frobnicate", ["--year"]), ("make all", [])]
+    assert "frobnicate" not in commands() and "all" not in make_targets()

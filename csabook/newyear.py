@@ -1,0 +1,201 @@
+"""`csabook new-year`: scaffold a new year's data and editions from the previous year's, and say what to update.
+
+Every data file of the previous year is copied (district overlays included). Year-specific files are listed in
+the new layer's review.yml as needing review; the document's date is moved to the new year so that the scaffold
+validates and builds. Nothing existing is ever overwritten: the data folder is assembled aside and renamed into
+place, and the command refuses a year that already has data or parameters.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import schema
+from .data import COUNTY, available_years, validate_edition
+from .districts import district_slugs
+from .editions import write_params
+from .errors import CsabookError, DataError, SelectionError
+from .paths import Project
+
+# Year-specific county files and what the analyst updates in each ({year}, {prev}, {period}, {achieved} are filled).
+YEAR_SPECIFIC = {
+    "document.yml": "the version number and the date (the date was moved to {year})",
+    "version_control.yml": "add the row of the new version (csabook diff {prev} {year} drafts its changes)",
+    "foreword.yml": "the foreword for the new version",
+    "achievements.yml": "the key achievements of {achieved} (Ch.5) and the period",
+    "appendix_a.yml": "the period of the district strategic assessments (Appendix A)",
+    "appendix_a.csv": "the strategic assessment outcomes: how many CSPs identified each issue (Appendix A)",
+    "appendix_b.yml": "the period of the MoRiLE assessment (Appendix B)",
+    "morile.csv": "the MoRiLE ranking, highest overall score first (Appendix B)",
+    "appendix_c.yml": "the horizon scan, PESTELO (Appendix C)",
+    "action_plan.yml": "the action plan for {period}",
+}
+# Carried-over county files worth checking after the annual review, and why.
+TO_CHECK = {
+    "priorities.yml": "Ch.6, after the annual review of priorities and themes; keep each id, renames included",
+    "leads.csv": "Ch.7, if a lead or a priority changed",
+    "appendix_e.yml": "Appendix E, which lists the Ch.6 priorities and themes",
+    "landscape.yml": "Ch.3, the landscape, legislation and partnership changes",
+    "legislation.yml": "Ch.2, if legislation changed",
+    "governance.yml": "Ch.4, if the named responsible authorities changed",
+    "responsible_authorities.yml": "Ch.9, if the named responsible authorities changed",
+    "plans.csv": "Ch.8, the list of plans",
+    "appendix_d.yml": "Appendix D, if the Police and Crime Plan changed",
+    "contact.yml": "the contact details",
+}
+DISTRICT_UPDATE = "the district's own content for {year}"
+
+
+@dataclass
+class Scaffold:
+    """What new-year did: the files copied, those needing review, the parameters written."""
+
+    year: int
+    previous: int
+    copied: list[str] = field(default_factory=list)
+    review: list[tuple[str, str]] = field(default_factory=list)  # (path, what to update)
+    check: list[tuple[str, str]] = field(default_factory=list)  # (path, why to check it)
+    params: list[str] = field(default_factory=list)  # the county's and every registered district's
+
+
+def default_previous(year: int, project: Project) -> int:
+    """The latest year before `year` that has county data."""
+    earlier = [y for y in available_years(project) if y < year and _county(project, y).is_dir()]
+    if not earlier:
+        raise SelectionError(f"no year before {year} has county data to start from",
+                             hint="Name one with --from YEAR, e.g. csabook new-year 2025 --from 2024.")
+    return earlier[-1]
+
+
+def _county(project: Project, year: int) -> Path:
+    return project.data / str(year) / COUNTY
+
+
+def check_new_year(year: int, previous: int, project: Project) -> None:
+    """Refuse a year that already exists (data or parameters), and a previous year without county data."""
+    if not 1000 <= year <= 9999:
+        raise SelectionError(f"year {year} is not a four-digit year; expected e.g. 2025")
+    if previous >= year:
+        raise SelectionError(f"--from {previous} is not before {year}; expected an earlier year to start from")
+    if not _county(project, previous).is_dir() or not any(_county(project, previous).iterdir()):
+        years = [str(y) for y in available_years(project) if _county(project, y).is_dir()]
+        raise SelectionError(f"{project.relative(_county(project, previous))} does not exist or is empty; "
+                             f"expected a year with county data: {', '.join(years)}")
+    for existing in (project.data / str(year), project.params / str(year)):
+        if existing.exists():
+            raise CsabookError(f"{project.relative(existing)} already exists; new-year never overwrites a year",
+                               hint=f"Edit the files of {year} directly, or remove {project.relative(existing)} "
+                                    "yourself to start again.")
+
+
+def _fill(text: str, year: int, previous: int) -> str:
+    return text.format(year=year, prev=previous, period=f"{year}/{(year + 1) % 100:02d}",
+                       achieved=f"{year - 1}/{year % 100:02d}")
+
+
+def move_document_date(path: Path, previous: int, year: int) -> None:
+    """Put the new year in document.yml's date and effective keys (they must name the folder's year)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if re.match(r"^(date|effective):", line):
+            lines[i] = re.sub(rf"\b{previous}\b", str(year), line)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def write_review(folder: Path, previous: int, entries: list[tuple[str, str]], year: int) -> Path:
+    """The layer's review.yml: which copied files still need updating, and what to update."""
+    header = (f"# Files carried over from {previous} by `csabook new-year {year}` that still need updating.\n"
+              "# Remove an entry once its file is updated, and this file once no entry is left.\n")
+    body = yaml.safe_dump({"from_year": previous, "files": [{"file": f, "update": u} for f, u in entries]},
+                          sort_keys=False, allow_unicode=True, width=120)
+    path = folder / "review.yml"
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def copy_layer(source: Path, target: Path, year: int, previous: int, district: bool) -> list[tuple[str, str]]:
+    """Copy one layer's data files; return the (file, update) entries of its review list."""
+    target.mkdir(parents=True)
+    review = []
+    for path in sorted(source.iterdir()):
+        if not path.is_file() or path.name == "review.yml":
+            continue
+        if path.name not in schema.FILES_BY_FILENAME and path.name != "README.md":
+            continue
+        shutil.copy2(path, target / path.name)
+        if path.name == "document.yml":
+            move_document_date(target / path.name, previous, year)
+        if district and path.name != "README.md":
+            review.append((path.name, _fill(DISTRICT_UPDATE, year, previous)))
+        elif path.name in YEAR_SPECIFIC:
+            review.append((path.name, _fill(YEAR_SPECIFIC[path.name], year, previous)))
+    if review:
+        write_review(target, previous, review, year)
+    return review
+
+
+def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold:
+    """Create data/<year>/ from the previous year's files, and params/<year>/; see the module docstring."""
+    previous = default_previous(year, project) if previous is None else previous
+    check_new_year(year, previous, project)
+    problems = validate_edition(previous, COUNTY, project)
+    if problems:
+        raise DataError(problems)
+    district_slugs(project)  # the register must be readable before anything is written
+    result = Scaffold(year, previous)
+    source_year = project.data / str(previous)
+    staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=project.data))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the year's folder is not
+    try:
+        layers = [(source_year / COUNTY, staging / COUNTY, False)]
+        overlays = source_year / "districts"
+        if overlays.is_dir():
+            layers += [(d, staging / "districts" / d.name, True) for d in sorted(overlays.iterdir()) if d.is_dir()]
+        for source, target, district in layers:
+            for name, update in copy_layer(source, target, year, previous, district):
+                result.review.append((f"{target.relative_to(staging)}/{name}", update))
+            result.copied += [f"{target.relative_to(staging)}/{p.name}" for p in sorted(target.iterdir())
+                              if p.name != "review.yml"]
+        if (project.data / str(year)).exists():  # created meanwhile: still never overwrite
+            raise CsabookError(f"{project.relative(project.data / str(year))} appeared while scaffolding; "
+                               "nothing was changed")
+        staging.rename(project.data / str(year))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    prefix = f"{project.relative(project.data)}/{year}/"
+    result.copied = [prefix + p for p in result.copied]
+    result.review = [(prefix + p, u) for p, u in result.review]
+    result.check = [(prefix + f"county/{name}", why) for name, why in TO_CHECK.items()
+                    if (project.data / str(year) / COUNTY / name).is_file()]
+    written, _ = write_params(year, project)
+    result.params = [project.relative(p) for p in written]
+    return result
+
+
+def checklist(result: Scaffold) -> str:
+    """The steps left to the analyst, in order, with the commands to run."""
+    year, prev = result.year, result.previous
+    lines = [f"Scaffolded {year} from {prev}: {len(result.copied)} data file(s) copied, "
+             f"{len(result.params)} edition(s) defined in params/{year}/ (the county and every registered district).",
+             "",
+             "Checklist:", "", "1. Update the year-specific files (each is listed in its folder's review.yml;",
+             "   remove an entry once done, and review.yml once it is empty):"]
+    lines += [f"   [ ] {path}: {update}" for path, update in result.review] or ["   (none)"]
+    lines += ["", "2. Check the carried-over files that change when the priorities or partners change:"]
+    lines += [f"   [ ] {path}: {why}" for path, why in result.check] or ["   (none)"]
+    lines += ["", "3. Check the data and see what changed:",
+              f"   [ ] csabook validate --year {year}",
+              f"   [ ] csabook diff {prev} {year}   (paste its draft rows into version_control.yml)",
+              "", "4. Build and look at the new editions:",
+              f"   [ ] csabook build --year {year}",
+              "   [ ] make test"]
+    return "\n".join(lines)
