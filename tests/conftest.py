@@ -40,3 +40,13 @@ def site():
     site = ROOT / "_build" / "site"
     assert (site / "2022" / "county" / "index.html").is_file(), "the site is not built: run `make book` first"
     return site
+
+
+def append_cell(project, chapter: str, cell) -> None:
+    """Add `cell` at the end of a chapter template of a test project."""
+    import nbformat
+
+    path = project.notebooks / f"{chapter}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(cell)
+    nbformat.write(nb, path)

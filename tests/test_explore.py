@@ -7,6 +7,8 @@ from csabook.explore import (Explorer, chapter_options, district_options, previe
                              run_template, year_options)
 from csabook.paths import PACKAGE_ROOT, get_project
 
+from .conftest import append_cell
+
 ROOT = get_project(PACKAGE_ROOT)
 
 
@@ -64,12 +66,7 @@ def test_validation_problems_are_shown_inline(project):
 
 
 def test_a_failing_cell_is_reported_not_raised(project):
-    path = project.notebooks / "contact.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    cell = nbformat.v4.new_code_cell("1 / 0")
-    cell["id"] = "broken"
-    nb.cells.append(cell)
-    nbformat.write(nb, path)
+    append_cell(project, "contact", nbformat.v4.new_code_cell("1 / 0", id="broken"))
     preview = preview_chapter(2022, "county", "contact", project)
     assert preview.error == "code cell 4 failed: ZeroDivisionError: division by zero"
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from .browser import browser_page, serve
+from .conftest import append_cell
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -64,12 +65,8 @@ def test_hostile_text_is_inert_in_the_built_site(project):
     contact["note"] = PAYLOADS[2] + " " + PAYLOADS[1]
     (county / "contact.yml").write_text(yaml.safe_dump(contact, allow_unicode=True), encoding="utf-8")
     # A template that shows Markdown output: MyST must not pass its raw HTML through.
-    path = project.notebooks / "contact.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    cell = nbformat.v4.new_code_cell("from IPython.display import Markdown\nMarkdown('<script>alert(2)</script>')")
-    cell["id"] = "markdown-output"
-    nb.cells.append(cell)
-    nbformat.write(nb, path)
+    append_cell(project, "contact", nbformat.v4.new_code_cell(
+        "from IPython.display import Markdown\nMarkdown('<script>alert(2)</script>')", id="markdown-output"))
 
     result = build(project)
     assert result.returncode == 0, result.stderr
@@ -149,10 +146,8 @@ def test_a_sphinx_warning_fails_the_build_and_keeps_the_site(project):
     small_book(project)
     assert build(project).returncode == 0
     before = snapshot(project.site)
-    path = project.notebooks / "contact.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_markdown_cell("See {ref}`a-label-that-does-not-exist`.", id="broken-ref"))
-    nbformat.write(nb, path)
+    append_cell(project, "contact",
+                nbformat.v4.new_markdown_cell("See {ref}`a-label-that-does-not-exist`.", id="broken-ref"))
     result = build(project)
     assert result.returncode == 1
     assert "Jupyter Book failed for book/2022/county" in result.stderr
