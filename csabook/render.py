@@ -25,6 +25,12 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 )
 
 
+# A line break after the end of each table cell, list item, paragraph or heading. Browsers ignore it, but Sphinx's
+# search index strips tags without adding spaces: without it "<td>MoRiLE</td><td>County-wide</td>" would be
+# indexed as the one word "MoRiLECounty-wide", and neither word could be found.
+_BLOCK_END = re.compile(r"(</(?:td|th|tr|li|dt|dd|p|h[1-6]|caption|option|thead|tbody|ul|ol|dl)>)(?=<)")
+
+
 class Html:
     """A fragment of trusted, already-sanitised HTML that Jupyter shows as text/html.
 
@@ -33,7 +39,7 @@ class Html:
     """
 
     def __init__(self, markup: str = "", downloads: Iterable[dict] = ()):
-        self.markup = markup
+        self.markup = _BLOCK_END.sub("\\1\n", markup)
         self.downloads = tuple(downloads)
 
     def _repr_html_(self) -> str:
