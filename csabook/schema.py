@@ -221,21 +221,22 @@ class Review(Model):
         return self
 
 
-class TableText(Model):
-    """The narrative around a table kept in a CSV file of the same chapter."""
+class NumberedText(Model):
+    """A numbered chapter made of an introduction and one list or table."""
 
     source: Source
     number: int
     title: str
     intro: list[str] = Field(default_factory=list)
+
+
+class TableText(NumberedText):
+    """The narrative around a table kept in a CSV file of the same chapter."""
+
     columns: list[str] = Field(min_length=1)
 
 
-class Authorities(Model):
-    source: Source
-    number: int
-    title: str
-    intro: list[str] = Field(default_factory=list)
+class Authorities(NumberedText):
     authorities: list[str] = Field(min_length=1)
 
 
