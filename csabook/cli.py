@@ -67,6 +67,12 @@ def cmd_params(args, project) -> int:
     return 0
 
 
+def add_selection(command: argparse.ArgumentParser) -> None:
+    """--year and --district, which choose editions (csabook.editions.select_editions)."""
+    command.add_argument("--year", default=None, help="a year, or 'all' (default: all)")
+    command.add_argument("--district", default=None, help="a district slug, 'county' or 'all' (default: county)")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="csabook", description="Build the Kent Community Safety Agreement as a "
                                      "Jupyter Book, one edition per year and district.")
@@ -77,16 +83,14 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="execute the notebooks and publish the site for the chosen editions",
                            description="Validate the data, execute every chapter with papermill into book/, "
                            "build each edition with Jupyter Book and publish it under _build/site/.")
-    build.add_argument("--year", default=None, help="a year, or 'all' (default: all)")
-    build.add_argument("--district", default=None, help="a district slug, 'county' or 'all' (default: county)")
+    add_selection(build)
     build.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: number of cores)")
     build.add_argument("--force", action="store_true", help="execute every notebook, ignoring any cache")
     build.set_defaults(func=cmd_build)
 
     validate = sub.add_parser("validate", help="check the data files without executing anything",
                               description="Report every problem in the chosen editions' data, one line each.")
-    validate.add_argument("--year", default=None, help="a year, or 'all' (default: all)")
-    validate.add_argument("--district", default=None, help="a district slug, 'county' or 'all' (default: county)")
+    add_selection(validate)
     validate.set_defaults(func=cmd_validate)
 
     editions = sub.add_parser("editions", help="list the editions defined under params/",

@@ -189,7 +189,6 @@ def normalise(nb: nbformat.NotebookNode, template: Path, project: Project) -> nb
     count = 0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-        cell.metadata.get("papermill", {}).clear()
         cell.metadata.pop("papermill", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id

@@ -41,6 +41,14 @@ class Section(Model):
     links: list[Link] = Field(default_factory=list)
 
 
+def _check_numbered(number, children: list[str], child: str, parent: str) -> None:
+    """Children numbered '<parent number>.<n>' (sections of a chapter, objectives of a group), each once."""
+    _check_unique(children, f"{child} number")
+    for c in children:
+        if not c.startswith(f"{number}."):
+            raise ValueError(f"{child} {c} does not belong to {parent} {number}")
+
+
 def _check_unique(values, what):
     seen = set()
     for v in values:
@@ -58,10 +66,7 @@ class Chapter(Model):
 
     @model_validator(mode="after")
     def _numbers(self):
-        _check_unique([s.number for s in self.sections], "section number")
-        for s in self.sections:
-            if not s.number.startswith(f"{self.number}."):
-                raise ValueError(f"section {s.number} does not belong to chapter {self.number}")
+        _check_numbered(self.number, [s.number for s in self.sections], "section", "chapter")
         return self
 
 
@@ -337,10 +342,7 @@ class PlanGroup(Model):
 
     @model_validator(mode="after")
     def _numbers(self):
-        _check_unique([o.number for o in self.objectives], "objective number")
-        for o in self.objectives:
-            if not o.number.startswith(f"{self.number}."):
-                raise ValueError(f"objective {o.number} does not belong to group {self.number}")
+        _check_numbered(self.number, [o.number for o in self.objectives], "objective", "group")
         return self
 
 
