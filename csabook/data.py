@@ -73,11 +73,11 @@ def layer_dirs(project: Project, year: int, district: str) -> list[tuple[str, Pa
     return [("local", project.data / str(year) / "districts" / district), ("county", county)]
 
 
-def _problems_from_validation(exc: ValidationError, parsed: Parsed, shown: str, row_base: tuple = ()) -> list[Problem]:
+def _problems_from_validation(exc: ValidationError, parsed: Parsed, shown: str) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc, what, expected = schema.describe_error(error)
-        line = parsed.line_of(row_base + loc)
+        line = parsed.line_of(loc)
         key = ".".join(str(p) for p in loc if p != "__root__")
         where = f"line {line}" if line else ""
         if key:
@@ -86,8 +86,11 @@ def _problems_from_validation(exc: ValidationError, parsed: Parsed, shown: str, 
     return problems
 
 
-def load_file(path: Path, spec: schema.FileSpec, shown: str):
-    """Read and validate one data file; raise DataError listing every problem found in it."""
+def load_file(path: Path, spec: schema.FileSpec, shown: str) -> tuple[object, str]:
+    """Read and validate one data file: (its content, the sha256 of its bytes).
+
+    Raises DataError listing every problem found in the file.
+    """
     if spec.is_table:
         parsed = read_csv(path, shown, spec.columns)
         rows, problems = [], []
@@ -96,17 +99,18 @@ def load_file(path: Path, spec: schema.FileSpec, shown: str):
                 rows.append(spec.model.model_validate(raw))
             except ValidationError as exc:
                 line = parsed.lines.get((i,))
-                for p in _problems_from_validation(exc, Parsed(raw, {(): line}), shown):
-                    problems.append(Problem(p.file, f"line {line} (row {i + 1}, column {p.location.split('(')[-1].rstrip(')')})",
-                                            p.message, p.expected))
+                for error in exc.errors():
+                    loc, what, expected = schema.describe_error(error)
+                    column = ".".join(str(part) for part in loc)
+                    problems.append(Problem(shown, f"line {line} (row {i + 1}, column {column})", what, expected))
         if problems:
             raise DataError(problems)
-        return tuple(rows)
+        return tuple(rows), parsed.sha256
     parsed = read_yaml(path, shown)
     if not isinstance(parsed.content, dict):
         raise DataError([Problem(shown, "line 1", "the top level is not a mapping", "keys such as 'source:' and 'title:'")])
     try:
-        return spec.model.model_validate(parsed.content)
+        return spec.model.model_validate(parsed.content), parsed.sha256
     except ValidationError as exc:
         raise DataError(_problems_from_validation(exc, parsed, shown)) from None
 
@@ -156,9 +160,9 @@ class EditionData:
                                          "the file to exist for this edition")])
             origin, path = found
             shown = self.project.relative(path)
-            self._loaded[name] = load_file(path, schema.FILES[name], shown)
-            self.reads[name] = FileRead(name, shown, sha256_of(path), origin)
-            DEPENDENCIES.note(self.project, path, "sha256:" + self.reads[name].sha256)
+            self._loaded[name], digest = load_file(path, schema.FILES[name], shown)
+            self.reads[name] = FileRead(name, shown, digest, origin)
+            DEPENDENCIES.note(self.project, path, "sha256:" + digest)
         return self._loaded[name]
 
     def __getattr__(self, name: str):
@@ -183,8 +187,9 @@ def open_edition(year: int, district: str = COUNTY, project: Project | None = No
 
 def available_years(project: Project | None = None) -> list[int]:
     project = project or get_project()
-    DEPENDENCIES.note(project, project.data, "list:" + ",".join(_listing(project.data)))
-    return sorted(int(n) for n in _listing(project.data) if n.isdigit() and len(n) == 4 and (project.data / n).is_dir())
+    names = _listing(project.data)
+    DEPENDENCIES.note(project, project.data, "list:" + ",".join(names))
+    return sorted(int(n) for n in names if n.isdigit() and len(n) == 4 and (project.data / n).is_dir())
 
 
 def reference_priorities(data: EditionData) -> tuple[dict[str, str], str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from . import schema
-from .data import COUNTY, DEPENDENCIES, load_file, sha256_of
+from .data import COUNTY, DEPENDENCIES, load_file
 from .errors import DataError, Problem
 from .paths import Project, get_project
 
@@ -23,9 +26,16 @@ def load_register(project: Project | None = None) -> schema.Register:
         DEPENDENCIES.note(project, path, "absent")
         raise DataError([Problem(shown, "", "the district register is missing",
                                  "a file listing each district's slug, name and csp_name (see data/README.md)")])
-    register = load_file(path, schema.REGISTER, shown)
-    DEPENDENCIES.note(project, path, "sha256:" + sha256_of(path))
+    stat = path.stat()
+    register, digest = _read_register(path, shown, stat.st_mtime_ns, stat.st_size)
+    DEPENDENCIES.note(project, path, "sha256:" + digest)
     return register
+
+
+@functools.lru_cache(maxsize=8)
+def _read_register(path: Path, shown: str, mtime_ns: int, size: int) -> tuple[schema.Register, str]:
+    """The register is read by many pages and checks: parse it once while the file is unchanged."""
+    return load_file(path, schema.REGISTER, shown)
 
 
 def district_slugs(project: Project | None = None) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ class Parsed:
 
     content: object
     lines: dict[tuple, int] = field(default_factory=dict)
+    sha256: str = ""  # of the bytes read, so that nobody needs to read the file again to hash it
 
     def line_of(self, path: tuple) -> int | None:
         """The line of the longest prefix of `path` that has one."""
@@ -55,8 +57,8 @@ def _index_lines(node, path: tuple, lines: dict) -> None:
             _index_lines(item, path + (i,), lines)
 
 
-def read_text(path: Path, shown: str) -> str:
-    """The file as text: UTF-8, no byte-order mark, not empty."""
+def read_text(path: Path, shown: str) -> tuple[str, str]:
+    """The file as text (UTF-8, no byte-order mark, not empty), and the sha256 of its bytes."""
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raise DataError([Problem(shown, "line 1", "the file starts with a byte-order mark (BOM)",
@@ -69,7 +71,7 @@ def read_text(path: Path, shown: str) -> str:
                                  "UTF-8 text; re-save the file as UTF-8")]) from None
     if not text.strip():
         raise DataError([Problem(shown, "line 1", "the file is empty", "the file's content")])
-    return text
+    return text, hashlib.sha256(raw).hexdigest()
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -79,7 +81,7 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 def read_yaml(path: Path, shown: str) -> Parsed:
     """Parse a YAML file into content plus a key-path → line map."""
-    text = read_text(path, shown)
+    text, sha256 = read_text(path, shown)
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
@@ -101,12 +103,12 @@ def read_yaml(path: Path, shown: str) -> Parsed:
     lines: dict[tuple, int] = {}
     if node is not None:
         _index_lines(node, (), lines)
-    return Parsed(content, lines)
+    return Parsed(content, lines, sha256)
 
 
 def read_csv(path: Path, shown: str, columns: list[str]) -> Parsed:
     """Parse a CSV file with exactly `columns` into a list of row dicts; rows map to their line numbers."""
-    text = read_text(path, shown)
+    text, sha256 = read_text(path, shown)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     try:
@@ -147,4 +149,4 @@ def read_csv(path: Path, shown: str, columns: list[str]) -> Parsed:
         raise DataError(problems)
     if not rows:
         raise DataError([Problem(shown, "line 2", "the table has no rows", "at least one data row")])
-    return Parsed(rows, lines)
+    return Parsed(rows, lines, sha256)
