@@ -27,15 +27,16 @@ import nbformat
 from . import __version__
 from .assemble import JupyterBookPool, plan_chapters, write_book_files, write_index
 from .cache import ExecutionCache, Lookup, entry_key, package_hash
-from .data import sha256_of, validate_edition
+from .data import sha256_of
+from .downloads import write_downloads
 from .editions import Edition
 from .errors import CsabookError, DataError, ExecutionError, SelectionError
 from .execute import WarmKernel, execute_chapter
-from .downloads import write_downloads
 from .paths import Project
 from .pdf import build_pdf, pdf_name
 from .provenance import build_date, edition_record, git_commit, page_note
 from .publish import build_lock, publish, published_version
+from .years import validate_editions
 
 STAMP = ".csabook-build.json"
 
@@ -246,9 +247,9 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         summary.seconds[stage] = summary.seconds.get(stage, 0.0) + now - clock
         clock = now
 
-    problems = [p for e in editions for p in validate_edition(e.year, e.district, project)]
+    problems = validate_editions([(e.year, e.district) for e in editions], project)
     if problems:
-        raise DataError(list(dict.fromkeys(problems)))
+        raise DataError(problems)
     lap("validate")
     with build_lock(project, progress.line):
         cache = ExecutionCache(project)

@@ -274,7 +274,10 @@ def _overlay_folder_problems(data: EditionData) -> list[Problem]:
 
 
 def validate_edition(year: int, district: str = COUNTY, project: Project | None = None) -> list[Problem]:
-    """Every problem in an edition's data: each file's own, then the checks across files."""
+    """Every problem in an edition's data: each file's own, then the checks across its files.
+
+    The checks across years are csabook.years.validate_editions'.
+    """
     data = EditionData(year, district, project)
     problems: list[Problem] = []
     for _, folder in data._layers:
@@ -297,8 +300,8 @@ def validate_edition(year: int, district: str = COUNTY, project: Project | None 
                 problems.extend(exc.problems)
                 failed = True
     if not failed:
-        from .years import year_checks
+        from .review import review_problems
 
         problems.extend(_cross_checks(data))
-        problems.extend(year_checks(data))
+        problems.extend(review_problems(data))
     return problems

@@ -18,12 +18,13 @@ import nbformat
 import yaml
 
 from .assemble import toc_files
-from .data import COUNTY, DEPENDENCIES, EditionData, available_years, validate_edition
+from .data import COUNTY, DEPENDENCIES, EditionData, available_years
 from .editions import discover_editions
 from .errors import CsabookError, DataError, Problem
 from .execute import chapter_available, chapter_requires
 from .paths import Project, get_project
 from .render import escape
+from .years import validate_editions
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "csabook.css"
 
@@ -167,7 +168,7 @@ def preview_chapter(year: int, district: str, chapter: str, project: Project | N
     if not template.is_file():
         return Preview(int(year), district, chapter, error=f"{project.relative(template)} does not exist")
     base = dict(year=int(year), district=district, chapter=chapter, title=chapter_title(template))
-    problems = validate_edition(int(year), district, project)
+    problems = validate_editions([(int(year), district)], project)
     mine = _chapter_files(int(year), district, chapter, project)
     try:
         outputs, files = run_template(template, {"year": int(year), "district": district}, project)

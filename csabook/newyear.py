@@ -18,11 +18,12 @@ from pathlib import Path
 import yaml
 
 from . import schema
-from .data import COUNTY, available_years, validate_edition
+from .data import COUNTY, available_years
 from .districts import district_slugs
 from .editions import write_params
 from .errors import CsabookError, DataError, SelectionError
 from .paths import Project
+from .years import validate_editions
 
 # Year-specific county files and what the analyst updates in each ({year}, {prev}, {period}, {achieved} are filled).
 YEAR_SPECIFIC = {
@@ -145,7 +146,7 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     """Create data/<year>/ from the previous year's files, and params/<year>/; see the module docstring."""
     previous = default_previous(year, project) if previous is None else previous
     check_new_year(year, previous, project)
-    problems = validate_edition(previous, COUNTY, project)
+    problems = validate_editions([(previous, COUNTY)], project)
     if problems:
         raise DataError(problems)
     district_slugs(project)  # the register must be readable before anything is written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .data import COUNTY, EditionData, available_years, validate_edition
+from .data import COUNTY, available_years, validate_edition
 from .editions import discover_editions, select_editions
 from .errors import Problem, SelectionError
 from .paths import Project
@@ -25,12 +25,17 @@ class Checked:
         return "; ".join(parts)
 
 
-def year_checks(data: EditionData) -> list[Problem]:
-    """Checks beyond one edition's files: the priorities history across years, and the layer's review list."""
-    from .history import history_problems
-    from .review import review_problems
+def validate_editions(editions: list[tuple[int, str]], project: Project) -> list[Problem]:
+    """Every problem in the data of the given (year, district) editions, then the checks across years, once.
 
-    return history_problems(data.project) + review_problems(data)
+    What `csabook validate` and `csabook build` run. The cross-year checks (the priorities history) read every
+    year's list, so they run once per call, not once per edition.
+    """
+    from .history import history_problems
+
+    problems = [p for year, district in editions for p in validate_edition(year, district, project)]
+    problems += history_problems(project)
+    return list(dict.fromkeys(problems))
 
 
 def years_without_edition(project: Project) -> list[int]:
@@ -55,6 +60,5 @@ def validate_selection(year: str | int | None, district: str | None, project: Pr
     else:
         editions = select_editions(year, district, project)
         data_years = spare if year_text == "all" and district_text in (COUNTY, "all") else []
-    problems = [p for e in editions for p in validate_edition(e.year, e.district, project)]
-    problems += [p for y in data_years for p in validate_edition(y, COUNTY, project)]
-    return Checked(tuple(e.key for e in editions), tuple(data_years), tuple(dict.fromkeys(problems)))
+    problems = validate_editions([(e.year, e.district) for e in editions] + [(y, COUNTY) for y in data_years], project)
+    return Checked(tuple(e.key for e in editions), tuple(data_years), tuple(problems))
