@@ -48,8 +48,8 @@ def plan_chapters(edition: Edition, project: Project) -> list[Path]:
     return chosen
 
 
-def write_book_files(edition: Edition, chapters: list[Path], book_dir: Path, project: Project) -> None:
-    """Write the edition's _config.yml and _toc.yml from the templates, keeping only its chapters."""
+def book_files(edition: Edition, chapters: list[Path], project: Project) -> dict[str, str]:
+    """The text of the edition's _config.yml and _toc.yml, from the templates, keeping only its chapters."""
     config = yaml.safe_load(project.config_template.read_text(encoding="utf-8"))
     title = edition_title(edition, config.get("title", "Kent Community Safety Agreement"))
     config["title"] = title
@@ -68,8 +68,15 @@ def write_book_files(edition: Edition, chapters: list[Path], book_dir: Path, pro
         if kept:
             parts.append({**part, "chapters": kept})
     toc["parts"] = parts
-    (book_dir / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    (book_dir / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return {"_config.yml": yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+            "_toc.yml": yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)}
+
+
+def write_book_files(edition: Edition, chapters: list[Path], book_dir: Path, project: Project,
+                     files: dict[str, str] | None = None) -> None:
+    """Write the edition's book files (`files`, else book_files()) and its static assets into `book_dir`."""
+    for name, text in (files or book_files(edition, chapters, project)).items():
+        (book_dir / name).write_text(text, encoding="utf-8")
     static = book_dir / "_static"
     static.mkdir(exist_ok=True)
     for asset in sorted(STATIC.iterdir()):

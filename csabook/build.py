@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from . import __version__
-from .assemble import JupyterBookPool, plan_chapters, write_book_files, write_index
+from .assemble import JupyterBookPool, book_files, plan_chapters, write_book_files, write_index
 from .cache import ExecutionCache, Lookup, entry_key, package_hash
 from .data import sha256_of
 from .downloads import write_downloads
@@ -57,7 +57,6 @@ class Task:
 
 @dataclass
 class Summary:
-    executed: int = 0
     executed_notebooks: list = field(default_factory=list)  # "<year>/<district>/<chapter>", sorted
     cached: int = 0
     failed: int = 0
@@ -65,6 +64,10 @@ class Summary:
     unchanged: list = field(default_factory=list)
     kernels: int = 0
     seconds: dict = field(default_factory=dict)
+
+    @property
+    def executed(self) -> int:
+        return len(self.executed_notebooks)
 
     def lines(self) -> list[str]:
         stages = ", ".join(f"{name} {secs:.1f}s" for name, secs in self.seconds.items())
@@ -181,13 +184,14 @@ def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: Executi
             progress.advance(f"[{task.edition.key}] {task.template.stem} {state}")
 
 
-def edition_fingerprint(tasks: list[Task], book_dir: Path) -> str:
-    """What the edition's site is built from: its executed notebooks, book files and csabook itself."""
+def edition_fingerprint(tasks: list[Task], files: dict[str, str]) -> str:
+    """What the edition's site is built from: its executed notebooks, book files and csabook itself (whose hash
+    covers the static assets). Provenance notes are left out: they only say when and from what it was built."""
     digest = hashlib.sha256(package_hash().encode())
     for task in tasks:
         digest.update(f"{task.template.stem}:{sha256_of(task.notebook)}\n".encode())
-    for name in ("_config.yml", "_toc.yml"):
-        digest.update(sha256_of(book_dir / name).encode())
+    for name, text in sorted(files.items()):
+        digest.update(f"{name}:{text}\n".encode())
     return digest.hexdigest()
 
 
@@ -199,7 +203,8 @@ def read_stamp(edition: Edition, project: Project) -> dict:
         return {}
 
 
-def write_book(edition: Edition, tasks: list[Task], project: Project, commit: str, date: str) -> Path:
+def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], project: Project, commit: str,
+               date: str) -> Path:
     """book/<year>/<district>/: each executed notebook with its provenance note, and the book files."""
     book_dir = project.book / str(edition.year) / edition.district
     if book_dir.exists():
@@ -210,7 +215,7 @@ def write_book(edition: Edition, tasks: list[Task], project: Project, commit: st
         nb.cells.append(nbformat.v4.new_markdown_cell(page_note(edition, task.dependencies, commit, date),
                                                       id="csabook-provenance"))
         nbformat.write(nb, str(book_dir / task.template.name))
-    write_book_files(edition, [t.template for t in tasks], book_dir, project)
+    write_book_files(edition, [t.template for t in tasks], book_dir, project, files)
     return book_dir
 
 
@@ -276,7 +281,6 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
             progress.finish()
             pool.stop()
             summary.kernels = pool.started()
-        summary.executed = sum(t.executed for t in todo)
         summary.executed_notebooks = sorted(f"{t.edition.key}/{t.template.stem}" for t in todo if t.executed)
         failures = [t for t in tasks if t.error]
         summary.failed = len(failures)
@@ -287,15 +291,16 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         for edition, ed_tasks in plan.items():
             if any(t.error for t in ed_tasks):
                 continue
+            files = book_files(edition, [t.template for t in ed_tasks], project)
+            fingerprint = edition_fingerprint(ed_tasks, files)
             old = read_stamp(edition, project)
-            book_dir = write_book(edition, ed_tasks, project, old.get("commit", commit), old.get("built", date))
-            fingerprint = edition_fingerprint(ed_tasks, book_dir)
             if not force and old.get("fingerprint") == fingerprint:
+                # book/ gets the notes of the published build, which it still is.
+                write_book(edition, ed_tasks, files, project, old["commit"], old["built"])
                 summary.unchanged.append(edition.key)
                 progress.line(f"[{edition.key}] unchanged: the published site is kept")
                 continue
-            if old:
-                book_dir = write_book(edition, ed_tasks, project, commit, date)
+            book_dir = write_book(edition, ed_tasks, files, project, commit, date)
             stamp = {"fingerprint": fingerprint, "csabook": __version__, "commit": commit, "built": date}
             to_build.append((edition, ed_tasks, book_dir, stamp))
             progress.line(f"[{edition.key}] building the site with Jupyter Book, then its PDF with Chromium")

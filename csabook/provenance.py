@@ -42,10 +42,10 @@ def page_note(edition: Edition, dependencies: dict[str, str], commit: str, date:
     files = files_read(dependencies)
     listed = "\n".join(f"- `{f['path']}` (sha256 `{f['sha256'][:12]}`)" for f in files) or "- none"
     params = ", ".join(f"{k} `{v}`" for k, v in edition.parameters().items())
-    return ("```{container} csa-provenance\n"
+    # Plain CommonMark, so that the site (MyST) and the PDF (markdown-it) both render it.
+    return ("***\n\n"
             f"**Provenance.** Data files read:\n\n{listed}\n\n"
-            f"Parameters: {params}. Built with csabook {__version__} (commit `{commit}`) on {date}.\n"
-            "```\n")
+            f"Parameters: {params}. Built with csabook {__version__} (commit `{commit}`) on {date}.\n")
 
 
 def edition_record(edition: Edition, pages: dict[str, dict], commit: str, date: str) -> str:
