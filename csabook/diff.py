@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .data import COUNTY, EditionData, available_years
-from .editions import discover_editions
+from .editions import districts_in_year
 from .errors import SelectionError
 from .history import Change, list_changes, quoted, year_list
 from .paths import Project, get_project
@@ -224,9 +224,7 @@ def compare_years(before: int, after: int, district: str = COUNTY, project: Proj
     if before == after:
         raise SelectionError(f"both years are {before}; expected two different years")
     if district != COUNTY:
-        known = sorted({d.name for y in (before, after) for d in (project.data / str(y) / "districts").glob("*")
-                        if d.is_dir()} | {e.district for e in discover_editions(project)
-                                          if e.year in (before, after) and not e.is_county})
+        known = sorted(set(districts_in_year(before, project)) | set(districts_in_year(after, project)))
         if district not in known:
             raise SelectionError(f"unknown district {district!r} for {before} and {after}; expected county"
                                  + "".join(f", {d}" for d in known))

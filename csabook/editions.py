@@ -93,6 +93,15 @@ def discover_editions(project: Project | None = None) -> list[Edition]:
     return sorted(found, key=lambda e: (e.year, not e.is_county, e.district))
 
 
+def districts_in_year(year: int, project: Project | None = None) -> list[str]:
+    """The districts (not the county) that have an edition or an overlay folder in `year`, sorted."""
+    project = project or get_project()
+    overlays = project.data / str(year) / "districts"
+    found = {d.name for d in overlays.iterdir() if d.is_dir()} if overlays.is_dir() else set()
+    found |= {e.district for e in discover_editions(project) if e.year == year and not e.is_county}
+    return sorted(found)
+
+
 def params_text(year: int, district: str) -> str:
     return f"# The {year} edition for {district}. Written by `csabook params`.\nyear: {year}\ndistrict: {district}\n"
 

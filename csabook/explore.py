@@ -19,9 +19,9 @@ import yaml
 
 from .assemble import toc_files
 from .data import COUNTY, DEPENDENCIES, EditionData, available_years
-from .editions import discover_editions
+from .editions import districts_in_year
 from .errors import CsabookError, DataError, Problem
-from .execute import chapter_available, chapter_requires
+from .execute import chapter_available, chapter_requires, read_template
 from .paths import Project, get_project
 from .render import escape
 from .years import validate_editions
@@ -31,7 +31,7 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "csabook.css"
 
 def chapter_title(template: Path) -> str:
     """The chapter's heading: the first line of its first Markdown cell, without the '#'."""
-    for cell in nbformat.read(template, as_version=4).cells:
+    for cell in read_template(template).cells:
         if cell.cell_type == "markdown" and cell.source.strip():
             return cell.source.strip().splitlines()[0].lstrip("#").strip()
     return template.stem
@@ -60,10 +60,7 @@ def year_options(project: Project) -> list[int]:
 
 def district_options(year: int, project: Project) -> list[str]:
     """The county, then every district with an edition or an overlay folder for the year."""
-    overlays = project.data / str(year) / "districts"
-    found = {d.name for d in overlays.iterdir() if d.is_dir()} if overlays.is_dir() else set()
-    found |= {e.district for e in discover_editions(project) if e.year == year and not e.is_county}
-    return [COUNTY] + sorted(found)
+    return [COUNTY] + districts_in_year(year, project)
 
 
 @dataclass(frozen=True)

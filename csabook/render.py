@@ -215,6 +215,15 @@ def contact(c) -> Html:
         f"<li>Tel: {escape(c.telephone)}</li></ul>") + (paragraphs([c.note]) if c.note else Html())
 
 
+def bar_figure(labels: list[str], values: list[int], axis: str, subject: str, caption: str,
+               xmax: int | None = None) -> Html:
+    """A bar chart figure whose text equivalent lists every bar: 'Bar chart of <subject>: <label> <value>, ...'."""
+    from . import charts
+
+    alt = f"Bar chart of {subject}: " + ", ".join(f"{label} {value}" for label, value in zip(labels, values)) + "."
+    return figure(charts.bar_chart(labels, values, axis, alt, xmax=xmax), caption)
+
+
 def figure(svg: str, caption: str) -> Html:
     """An inline SVG figure (from csabook.charts, which sets its title and aria-label) with a caption."""
     return Html(f'<figure class="csa-figure">{svg}<figcaption>{escape(caption)}</figcaption></figure>')
@@ -232,10 +241,10 @@ def review_note(data, *names: str) -> Html:
     pending = pending_review(data, *names)
     if not pending:
         return Html()
-    items = "".join(f"<li><code>{escape(p.path)}</code>: {escape(p.update)}</li>" for p in pending)
     years = ", ".join(sorted({str(p.from_year) for p in pending}))
     return Html(f'<div class="csa-review" role="note"><p><strong>Draft: this content was carried over from {years} '
-                f"and has not been reviewed for {escape(data.year)}.</strong> To update:</p><ul>{items}</ul></div>")
+                f"and has not been reviewed for {escape(data.year)}.</strong> To update:</p>"
+                f"{_pending_list(pending, with_year=False)}</div>")
 
 
 def _origin(data, *names: str) -> Html:
@@ -292,10 +301,15 @@ def review_summary(data) -> Html:
     pending = all_pending(data)
     if not pending:
         return Html()
-    items = "".join(f"<li><code>{escape(p.path)}</code> (from {escape(p.from_year)}): {escape(p.update)}</li>"
-                    for p in pending)
     return Html(f'<div class="csa-review" role="note"><h2>Draft edition</h2><p>{len(pending)} data file(s) were '
-                f"carried over from an earlier year and still need review:</p><ul>{items}</ul></div>")
+                f"carried over from an earlier year and still need review:</p>{_pending_list(pending)}</div>")
+
+
+def _pending_list(pending, with_year: bool = True) -> str:
+    """Files still to review (csabook.review.Pending), each with what to update."""
+    year = (lambda p: f" (from {escape(p.from_year)})") if with_year else (lambda p: "")
+    return "<ul>" + "".join(f"<li><code>{escape(p.path)}</code>{year(p)}: {escape(p.update)}</li>"
+                            for p in pending) + "</ul>"
 
 
 def content_origins(data):
@@ -352,6 +366,21 @@ def action_plan_groups(plan) -> Html:
                       table(frame, f"Objective {obj.number}: actions, measures, timescale and lead"), Html("</div>")]
         parts.append(Html("</section>"))
     return join(parts)
+
+
+def priorities_diagram(prio, appendix_e) -> Html:
+    """§6.10's diagram: the CSA priorities and cross-cutting themes beside the PCC's priorities (Appendix E)."""
+    from . import charts
+
+    pcc = next(t for t in appendix_e.tables if t.id == "pcc-priorities")
+    columns = [
+        ("Kent CSA priorities", [p.name for p in prio.priorities], charts.PURPLE, "white"),
+        ("Kent CSA cross-cutting themes", [t.name for t in prio.themes], charts.LIGHT_PURPLE, charts.INK),
+        ("Kent PCC's priorities (Making Kent Safer)", pcc.items, charts.LIGHT_GREY, charts.INK),
+    ]
+    alt = "; ".join(f"{head}: " + ", ".join(items) for head, items, _, _ in columns) + "."
+    return figure(charts.columns_diagram(columns, alt),
+                  "Kent CSA priorities and cross-cutting themes (purple) beside the Kent PCC's priorities (grey).")
 
 
 def plain_list(items: Iterable[str]) -> Html:

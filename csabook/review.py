@@ -24,12 +24,12 @@ class Pending:
 
 
 def layer_review(data: EditionData, origin: str):
-    """The review list of one layer ('county' or 'local') of the edition, or None."""
+    """(the review list, its path) of one layer ('county' or 'local') of the edition, or None."""
     if origin == COUNTY and data.district != COUNTY:
         data = EditionData(data.year, COUNTY, data.project)
     if not data.has("review") or data.origin("review") != origin:
         return None
-    return data.get("review")
+    return data.get("review"), data.locate("review")[1]
 
 
 def pending_review(data: EditionData, *names: str) -> list[Pending]:
@@ -40,9 +40,10 @@ def pending_review(data: EditionData, *names: str) -> list[Pending]:
         if located is None:
             continue
         origin, path = located
-        review = layer_review(data, origin)
-        if review is None:
+        found_review = layer_review(data, origin)
+        if found_review is None:
             continue
+        review = found_review[0]
         for item in review.files:
             if item.file == path.name:
                 found.append(Pending(data.project.relative(path), review.from_year, item.update))
@@ -58,11 +59,10 @@ def review_problems(data: EditionData) -> list[Problem]:
     """Each layer's review.yml must name files of its own folder, from an earlier year."""
     problems = []
     for origin in ("local", COUNTY) if data.district != COUNTY else (COUNTY,):
-        review = layer_review(data, origin)
-        if review is None:
+        found_review = layer_review(data, origin)
+        if found_review is None:
             continue
-        holder = data if origin != COUNTY or data.district == COUNTY else EditionData(data.year, COUNTY, data.project)
-        path = holder.locate("review")[1]
+        review, path = found_review
         shown = data.project.relative(path)
         if review.from_year >= data.year:
             problems.append(Problem(shown, "from_year", f"{review.from_year} is not before {data.year}",
