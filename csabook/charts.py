@@ -53,11 +53,6 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def short_label(issue: str) -> str:
-    """An issue's name without its bracketed detail: 'Substance Misuse (including ...)' → 'Substance Misuse'."""
-    return re.split(r"\s+\(", issue, maxsplit=1)[0].strip()
-
-
 def bar_chart(labels: list[str], values: list[int], xlabel: str, alt: str, xmax: int | None = None) -> str:
     """A horizontal bar chart, first label at the top, each bar labelled with its value."""
     with matplotlib.rc_context(STYLE):

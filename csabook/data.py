@@ -233,7 +233,7 @@ def _cross_checks(data: EditionData) -> list[Problem]:
                                         f"'{group.priority_id}' is not a CSA priority",
                                         f"one of {', '.join(known)} (from {where})"))
     if data.has("strategic_assessment"):
-        from .returns import unknown_issues
+        from .returns import short_issue, unknown_issues
 
         county = EditionData(data.year, COUNTY, data.project)
         if county.has("appendix_a_table"):
@@ -241,7 +241,7 @@ def _cross_checks(data: EditionData) -> list[Problem]:
             for name in unknown_issues(list(data.get("strategic_assessment").identified), issues):
                 problems.append(Problem(shown("strategic_assessment"), "identified",
                                         f"'{name}' is not an Appendix A issue of {data.year}",
-                                        "one of: " + "; ".join(i.split(" (")[0] for i in issues)
+                                        "one of: " + "; ".join(map(short_issue, issues))
                                         + f" (from {county.reads['appendix_a_table'].path})"))
     if data.has("morile_table"):
         ranks = [r.rank for r in data.get("morile_table")]

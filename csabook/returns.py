@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import re
+from typing import TYPE_CHECKING
 
 from .data import COUNTY, EditionData
 from .districts import load_register
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def short_issue(issue: str) -> str:
+    """An issue's name without its bracketed detail: 'Substance Misuse (including ...)' → 'Substance Misuse'."""
+    return re.split(r"\s+\(", issue, maxsplit=1)[0].strip()
+
 
 def issue_key(issue: str) -> str:
-    """How a return names an Appendix A issue: its words before any bracket, in any case.
+    """How a return names an Appendix A issue: its short name (short_issue), in any case.
 
     'Safeguarding and Vulnerability (including ...)' is matched by 'Safeguarding and Vulnerability'.
     """
-    return issue.split(" (")[0].strip().casefold()
+    return short_issue(issue).casefold()
 
 
 def district_returns(data: EditionData) -> dict[str, object]:
@@ -47,6 +56,8 @@ def appendix_a_counts(data: EditionData) -> tuple[pd.DataFrame, str]:
         return published, (f"Source: the published county table ({table_path}). {len(returns)} of {total} district "
                            f"CSPs have supplied a strategic-assessment return for {data.year}; the counts are computed "
                            f"from the returns once all {total} have.")
+    import pandas as pd
+
     keys = {slug: {issue_key(i) for i in r.identified} for slug, r in returns.items()}
     counts = [sum(issue_key(issue) in k for k in keys.values()) for issue in published["issue"]]
     frame = pd.DataFrame({"issue": list(published["issue"]), "csps": counts})
