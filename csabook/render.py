@@ -320,7 +320,7 @@ def content_origins(data):
 
     sections: dict[str, set] = {}
     for name, spec in FILES.items():
-        if data.has(name) and name != "review":  # the review list is not content
+        if spec.section is not None and data.has(name):
             sections.setdefault(spec.section, set()).add(data.origin(name))
     rows = [(section, "Local" if origins == {"local"} else "County-wide") for section, origins in sections.items()]
     return pd.DataFrame(rows, columns=["Section", "Content"])

@@ -52,7 +52,7 @@ def pending_review(data: EditionData, *names: str) -> list[Pending]:
 
 def all_pending(data: EditionData) -> list[Pending]:
     """Every file of the edition that still needs review."""
-    return pending_review(data, *[n for n in schema.FILES if n != "review"])
+    return pending_review(data, *[n for n, spec in schema.FILES.items() if spec.section is not None])
 
 
 def review_problems(data: EditionData) -> list[Problem]:

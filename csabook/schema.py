@@ -469,7 +469,7 @@ class FileSpec:
     name: str
     filename: str
     model: type[Model]
-    section: str  # where readers see it, for the front page's list of local and county-wide sections
+    section: str | None  # where readers see it (front page's local/county-wide list); None: not content
 
     @property
     def is_table(self) -> bool:
@@ -511,7 +511,7 @@ FILES: dict[str, FileSpec] = {
         FileSpec("appendix_e", "appendix_e.yml", PriorityTables, "Appendix E: Priorities and themes"),
         FileSpec("contact", "contact.yml", Contact, "Contact"),
         FileSpec("action_plan", "action_plan.yml", ActionPlan, "Action plan"),
-        FileSpec("review", "review.yml", Review, "Draft: files carried over, still to review"),
+        FileSpec("review", "review.yml", Review, None),  # shown only as the draft notes of the files it lists
     )
 }
 FILES_BY_FILENAME = {spec.filename: spec for spec in FILES.values()}
