@@ -95,7 +95,9 @@ class Progress:
         if self.use_bar and total:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=what, unit="nb", file=self.out, leave=False)
+            # the bar redraws itself with carriage returns; its text is generated, not data
+            self.bar = tqdm(total=total, desc=what, unit="nb", file=getattr(self.out, "unfiltered", self.out),
+                            leave=False)
 
     def advance(self, text: str) -> None:
         if self.bar is not None:

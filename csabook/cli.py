@@ -7,8 +7,22 @@ import sys
 import traceback
 
 from . import __version__
-from .errors import CsabookError
+from .errors import CsabookError, printable
 from .paths import get_project
+
+
+class TerminalText:
+    """A text stream that shows control characters as escapes (keeping newline and tab): data text reaches the
+    terminal through messages, and must not drive it. `unfiltered` is the stream itself, for the progress bar."""
+
+    def __init__(self, stream):
+        self.unfiltered = stream
+
+    def write(self, text: str) -> int:
+        return self.unfiltered.write(printable(text, keep="\n\t"))
+
+    def __getattr__(self, name):
+        return getattr(self.unfiltered, name)
 
 
 def cmd_build(args, project) -> int:
@@ -125,6 +139,15 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(sys.stdout), TerminalText(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: list[str] | None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:

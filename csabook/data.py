@@ -12,6 +12,7 @@ from . import schema
 from .errors import DataError, Problem
 from .paths import Project, get_project
 from .readers import Parsed, read_csv, read_yaml
+from .textrules import text_problems
 
 COUNTY = "county"
 
@@ -73,16 +74,19 @@ def layer_dirs(project: Project, year: int, district: str) -> list[tuple[str, Pa
     return [("local", project.data / str(year) / "districts" / district), ("county", county)]
 
 
+def _place(parsed: Parsed, loc: tuple) -> str:
+    """'line N (a.b.0.c)': where key path `loc` stands in a YAML file."""
+    line = parsed.line_of(loc)
+    key = ".".join(str(p) for p in loc if p != "__root__")
+    where = f"line {line}" if line else ""
+    return (f"{where} ({key})" if where else key) if key else where
+
+
 def _problems_from_validation(exc: ValidationError, parsed: Parsed, shown: str) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc, what, expected = schema.describe_error(error)
-        line = parsed.line_of(loc)
-        key = ".".join(str(p) for p in loc if p != "__root__")
-        where = f"line {line}" if line else ""
-        if key:
-            where = f"{where} ({key})" if where else key
-        problems.append(Problem(shown, where, what, expected))
+        problems.append(Problem(shown, _place(parsed, loc), what, expected))
     return problems
 
 
@@ -93,7 +97,11 @@ def load_file(path: Path, spec: schema.FileSpec, shown: str) -> tuple[object, st
     """
     if spec.is_table:
         parsed = read_csv(path, shown, spec.columns)
-        rows, problems = [], []
+        problems = text_problems(parsed.content, shown, lambda p: f"line {parsed.lines.get(p[:1])} (row {p[0] + 1}, "
+                                                                  f"column {p[1]})")
+        if problems:
+            raise DataError(problems)
+        rows = []
         for i, raw in enumerate(parsed.content):
             try:
                 rows.append(spec.model.model_validate(raw))
@@ -109,6 +117,9 @@ def load_file(path: Path, spec: schema.FileSpec, shown: str) -> tuple[object, st
     parsed = read_yaml(path, shown)
     if not isinstance(parsed.content, dict):
         raise DataError([Problem(shown, "line 1", "the top level is not a mapping", "keys such as 'source:' and 'title:'")])
+    problems = text_problems(parsed.content, shown, lambda p: _place(parsed, p))
+    if problems:
+        raise DataError(problems)
     try:
         return spec.model.model_validate(parsed.content), parsed.sha256
     except ValidationError as exc:

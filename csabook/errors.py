@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+# Unicode's bidirectional overrides and isolates: they reorder what a terminal shows without being visible.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` safe for a terminal: control characters (but those in `keep`) and bidi overrides shown as escapes,
+    so that text from data can neither move the cursor, erase a line nor reorder what is shown."""
+    if text.isprintable() and not _BIDI.intersection(text):
+        return text
+    return "".join(c if c in keep or (unicodedata.category(c) != "Cc" and c not in _BIDI)
+                   else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 @dataclass(frozen=True)
@@ -17,7 +30,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.location}" if self.location else self.file
         text = f"{where}: {self.message}"
-        return f"{text}; expected {self.expected}" if self.expected else text
+        return printable(f"{text}; expected {self.expected}" if self.expected else text)  # always one line
 
 
 class CsabookError(Exception):

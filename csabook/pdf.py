@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -21,6 +22,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from .errors import BuildError
+from .markup import allowed_link, book_page
 
 CHROMIUM_ENV = "CSABOOK_CHROMIUM"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
@@ -82,7 +84,27 @@ def read_chapter(notebook: Path) -> Chapter:
                 markup = output.get("data", {}).get("text/html")
                 if markup:
                     parts.append("".join(markup) if isinstance(markup, list) else markup)
-    return Chapter(notebook.stem, (title or notebook.stem).strip(), "\n".join(parts))
+    return Chapter(notebook.stem, (title or notebook.stem).strip(), print_links("\n".join(parts)))
+
+
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def print_links(body: str) -> str:
+    """Links as the printed document needs them: the web and e-mail as they are, a page of the book as that
+    chapter's anchor in the document, and nothing else. The document is printed from a temporary folder, so any
+    other target would become a file:// link to the build machine in the published PDF."""
+
+    def target(match: re.Match) -> str:
+        href = html.unescape(match.group(1))
+        page = book_page(href)
+        if page is None:
+            return match.group(0) if allowed_link(href) else ""
+        if page:
+            return f' href="#chapter-{html.escape(page)}"'
+        return match.group(0)
+
+    return _HREF.sub(target, body)
 
 
 def read_edition(book_dir: Path) -> tuple[dict, Chapter, list[tuple[str, list[Chapter]]]]:

@@ -12,17 +12,14 @@ import re
 from typing import Iterable
 
 import nh3
-from markdown_it import MarkdownIt
 
 from . import downloads
+from .markup import MARKDOWN as _markdown
+from .markup import allowed_link
 
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
-    ["image", "html_block", "html_inline"]
-)
 
 
 # A line break after the end of each table cell, list item, paragraph or heading. Browsers ignore it, but Sphinx's
@@ -66,10 +63,15 @@ def join(parts: Iterable[Html]) -> Html:
     return Html("".join(p.markup for p in parts), (d for p in parts for d in p.downloads))
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Links keep their target only where csabook.markup allows it (validation refuses the others first)."""
+    return value if attribute != "href" or allowed_link(value) else None
+
+
 def sanitise(markup: str) -> str:
-    """Keep only the allow-listed tags, attributes and URL schemes."""
+    """Keep only the allow-listed tags, attributes and URL schemes, and links to allowed targets."""
     return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer")
+                     attribute_filter=_keep_attribute, link_rel="noopener noreferrer")
 
 
 def markdown(text: str) -> Html:

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .markup import PLAIN_RULE, plain_text_problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DocumentId = Literal["kent-csa-2022", "kent-csa-action-plan-2024-25", "local"]
+
+
+def _plain(value: str) -> str:
+    problem = plain_text_problem(value)
+    if problem:
+        raise ValueError(f"{problem}; expected {PLAIN_RULE}")
+    return value
+
+
+# Text that reaches Sphinx's configuration and the theme's templates (a district's name is in its edition's title).
+PlainText = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_plain)]
 
 
 class Model(BaseModel):
@@ -307,8 +320,16 @@ class Contact(Model):
 class ActionRow(Model):
     actions: list[str] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
-    timescale: str = Field(min_length=1)
+    timescale: str = Field(min_length=1, max_length=200)
     lead: str = Field(min_length=1)
+
+    @field_validator("timescale")
+    @classmethod
+    def _due_date(cls, timescale):
+        from .timescales import parse_timescale
+
+        parse_timescale(timescale)  # the build's own parse: a date it cannot make is refused here
+        return timescale
 
     @property
     def due(self):
@@ -435,8 +456,8 @@ class LocalPriorities(Model):
 
 class District(Model):
     slug: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
-    csp_name: str = Field(min_length=1)
+    name: PlainText
+    csp_name: PlainText
 
 
 class Register(Model):

@@ -7,12 +7,23 @@ Table outputs also carry their downloads under csabook's own MIME type (csabook.
 beside the page, not something to show: `DownloadsMimeRenderer` (a myst-nb mime renderer, registered as an entry
 point in pyproject.toml) renders them as nothing, where myst-nb would otherwise warn about an unknown MIME type.
 
+The edition title carries the district's name from data/register.yml. Validation keeps it plain text
+(csabook.markup), and `_escape_titles` escapes it once more on its way into the theme: Sphinx escapes `docstitle`
+in most places, but the theme's navbar and search page print it as it is.
+
 (Every page's footer, with the edition's PDF and the editions index, is set in csabook.assemble.write_book_files.)
 """
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
 
+
+def _escape_titles(app, pagename, templatename, context, doctree) -> None:
+    """The book's title as escaped markup: printed once escaped, whether or not a template applies `|e`."""
+    for key in ("docstitle", "shorttitle"):
+        if isinstance(context.get(key), str) and not isinstance(context[key], Markup):
+            context[key] = escape(context[key])
 
 def _drop_thebe(app) -> None:
     listeners = app.events.listeners.get("env-before-read-docs", [])
@@ -35,4 +46,5 @@ class DownloadsMimeRenderer:
 
 def setup(app):
     app.connect("builder-inited", _drop_thebe)
+    app.connect("html-page-context", _escape_titles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

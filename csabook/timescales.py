@@ -11,7 +11,9 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 
-_MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]+)\.?\s*(?:(?P<year4>\d{4})|['‘’`](?P<year2>\d{2}))")
+# A month starts a word and is matched possessively, so a long run of letters is scanned once (linear time).
+_MONTH_YEAR = re.compile(r"(?<![A-Za-z])(?P<month>[A-Za-z]++)\.?\s*(?:(?P<year4>\d{4})|['‘’`](?P<year2>\d{2}))")
+YEARS = range(2000, 2100)  # the years a due date may fall in
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,10 @@ class Timescale:
 
 
 def parse_timescale(text: str) -> Timescale:
-    """Parse a timescale. Several dates ("Dec ‘24 Mar ‘25") give the latest; a due date is the month's last day."""
+    """Parse a timescale. Several dates ("Dec ‘24 Mar ‘25") give the latest; a due date is the month's last day.
+
+    Raises ValueError for a month with a year outside YEARS ("March 0000"): validation reports it.
+    """
     cleaned = (text or "").strip()
     if cleaned.lower() == "ongoing":
         return Timescale(text, "ongoing")
@@ -40,6 +45,9 @@ def parse_timescale(text: str) -> Timescale:
         if month is None:
             continue
         year = int(m.group("year4")) if m.group("year4") else 2000 + int(m.group("year2"))
+        if year not in YEARS:
+            raise ValueError(f"'{m.group(0)}' names the year {year}; expected a year from {YEARS.start} to "
+                             f"{YEARS.stop - 1}")
         dates.append(date(year, month, calendar.monthrange(year, month)[1]))
     if dates:
         return Timescale(text, "date", max(dates))

@@ -3,6 +3,7 @@
 import html
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -145,9 +146,16 @@ def test_appendix_a_is_computed_when_every_district_returns(project):
     assert list(frame["csps"]) == [12 - i if i < 12 else 0 for i in range(len(issues))]
 
 
-def test_the_template_overlay_is_valid(project):
+def test_the_template_overlay_is_refused_until_every_placeholder_is_replaced(project):
     folder = project.data / "2022" / "districts" / "dover"
     shutil.copytree(ROOT / "data" / "district-template", folder, ignore=shutil.ignore_patterns("README.md"))
+    problems = validate_edition(2022, "dover", project)
+    assert {p.message for p in problems} == {"a 'REPLACE:' placeholder from the district template is still here"}
+    assert sorted({Path(p.file).name for p in problems}) == ["achievements.yml", "foreword.yml",
+                                                              "local_priorities.yml", "strategic_assessment.yml"]
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'"REPLACE[^:]*: ', '"FICTIONAL test text: ', text), encoding="utf-8")
     assert validate_edition(2022, "dover", project) == []
 
 

@@ -59,11 +59,14 @@ def test_malformed_data_is_located(project, name, old, new, expected):
 
 def test_byte_order_mark_and_encoding(project):
     path = project.data / "2022" / "county" / "contact.yml"
-    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # UTF-8 with a byte-order mark is read
+    utf16 = project.data / "2022" / "county" / "morile.csv"
+    utf16.write_bytes(utf16.read_text(encoding="utf-8").encode("utf-16"))
     bad = project.data / "2022" / "county" / "plans.csv"
     bad.write_bytes(bad.read_bytes().replace(b"Vision for Kent", b"Vision for K\xe9nt"))
     found = messages(project)
-    assert any("contact.yml:line 1: the file starts with a byte-order mark" in m for m in found), found
+    assert not any("contact.yml" in m for m in found), found
+    assert any("morile.csv:line 1: the file is UTF-16 text" in m for m in found), found
     assert any("plans.csv:line 2: byte 0xe9 is not valid UTF-8" in m for m in found), found
 
 

@@ -83,7 +83,7 @@ def test_malformed_case(project, published, name, old, new, expected):
 
 
 @pytest.mark.parametrize("raw, expected", [
-    (b"\xef\xbb\xbfsource: x\n", "line 1: the file starts with a byte-order mark"),
+    (b"\xff\xfes\x00o\x00u\x00", "line 1: the file is UTF-16 text"),
     (b"title: \"caf\xe9\"\n", "line 1: byte 0xe9 is not valid UTF-8"),
     (b"", "line 1: the file is empty"),
     (b"- just\n- a list\n", "line 1: the top level is not a mapping"),
