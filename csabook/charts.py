@@ -31,6 +31,7 @@ STYLE = {
     "axes.labelcolor": INK,
     "xtick.color": INK,
     "ytick.color": INK,
+    "text.parse_math": False,  # labels are data text: "$$" is two dollar signs, never mathtext to parse
 }
 
 

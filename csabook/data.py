@@ -111,6 +111,7 @@ def load_file(path: Path, spec: schema.FileSpec, shown: str) -> tuple[object, st
                     loc, what, expected = schema.describe_error(error)
                     column = ".".join(str(part) for part in loc)
                     problems.append(Problem(shown, f"line {line} (row {i + 1}, column {column})", what, expected))
+        problems += _repeated_keys(rows, spec, parsed, shown)
         if problems:
             raise DataError(problems)
         return tuple(rows), parsed.sha256
@@ -121,9 +122,27 @@ def load_file(path: Path, spec: schema.FileSpec, shown: str) -> tuple[object, st
     if problems:
         raise DataError(problems)
     try:
-        return spec.model.model_validate(parsed.content), parsed.sha256
+        content = spec.model.model_validate(parsed.content)
     except ValidationError as exc:
         raise DataError(_problems_from_validation(exc, parsed, shown)) from None
+    if spec.headings and len(content.columns) != spec.headings:
+        raise DataError([Problem(shown, _place(parsed, ("columns",)), f"{len(content.columns)} column heading(s)",
+                                 f"{spec.headings}, one for each column its chapter shows")])
+    return content, parsed.sha256
+
+
+def _repeated_keys(rows: list, spec: schema.FileSpec, parsed: Parsed, shown: str) -> list[Problem]:
+    """A row whose key columns (spec.key) repeat an earlier row's: a table shows each thing once."""
+    problems, first = [], {}
+    for i, row in enumerate(rows):
+        key = tuple(getattr(row, name) for name in spec.key)
+        if not spec.key:
+            break
+        if key in first:
+            problems.append(Problem(shown, f"line {parsed.lines.get((i,))}", f"{', '.join(spec.key)} "
+                                    f"'{' / '.join(map(str, key))}' repeats line {first[key]}", "each row once"))
+        first.setdefault(key, parsed.lines.get((i,)))
+    return problems
 
 
 def sha256_of(path: Path) -> str:
@@ -213,6 +232,11 @@ def reference_priorities(data: EditionData) -> tuple[dict[str, str], str]:
     return {}, "no priorities.yml for this or an earlier year"
 
 
+def _same_name(name: str) -> str:
+    """A name as compared across files: the published tables write "&" where the chapters write "and"."""
+    return " ".join(name.replace("&", " and ").lower().split())
+
+
 def _cross_checks(data: EditionData) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -228,6 +252,10 @@ def _cross_checks(data: EditionData) -> list[Problem]:
                     problems.append(Problem(shown("leads_table"), f"row {i + 1} (priority_id)",
                                             f"'{row.priority_id}' is not a priority of {data.year}",
                                             f"one of {', '.join(ids)} (from {shown('priorities')})"))
+                elif _same_name(row.priority) != _same_name(ids[row.priority_id]):
+                    problems.append(Problem(shown("leads_table"), f"row {i + 1} (priority)",
+                                            f"'{row.priority}' is not the name of priority '{row.priority_id}'",
+                                            f"'{ids[row.priority_id]}' (from {shown('priorities')})"))
         if data.has("appendix_e"):
             tables = {t.id: t.items for t in data.get("appendix_e").tables}
             for tid, names, what in (("csa-priorities", list(ids.values()), "priorities"),
@@ -236,6 +264,17 @@ def _cross_checks(data: EditionData) -> list[Problem]:
                     problems.append(Problem(shown("appendix_e"), f"tables.{tid}",
                                             f"the list differs from the {what} in {shown('priorities')}",
                                             "the same names in the same order"))
+    if data.has("appendix_e"):
+        from .markup import slug
+
+        first: dict[str, str] = {}
+        for table in data.get("appendix_e").tables:
+            caption = table.heading.rstrip(":")  # the table's caption and download name in Appendix E
+            if slug(caption) in first:
+                problems.append(Problem(shown("appendix_e"), f"tables.{table.id}.heading",
+                                        f"'{caption}' has the download name of '{first[slug(caption)]}'",
+                                        "headings that differ in their letters or digits"))
+            first.setdefault(slug(caption), caption)
     if data.has("action_plan"):
         known, where = reference_priorities(data)
         for i, group in enumerate(data.get("action_plan").groups):

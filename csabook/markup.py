@@ -6,6 +6,7 @@ One definition, used by the renderer (csabook.render), the PDF (csabook.pdf) and
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from markdown_it import MarkdownIt
@@ -60,3 +61,20 @@ def plain_text_problem(value: str) -> str | None:
     """What makes `value` not plain text, or None."""
     found = _NOT_PLAIN.search(value)
     return f"'{found.group(0)}' is not allowed here" if found else None
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG_LIMIT = 60
+
+
+def slug(text: str) -> str:
+    """An id and file-name stem for `text`: lower-case ASCII letters, digits and hyphens, at most SLUG_LIMIT
+    characters. A longer text keeps its start and a short hash of the whole; a text with no ASCII letter or digit
+    (a title in another script) is named by its hash alone. Equal texts always give equal slugs."""
+    base = _SLUG.sub("-", text.lower()).strip("-")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if not base:
+        return f"t-{digest[:10]}"
+    if len(base) > SLUG_LIMIT:
+        return f"{base[:SLUG_LIMIT - 7].rstrip('-')}-{digest[:6]}"
+    return base

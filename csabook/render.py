@@ -15,7 +15,7 @@ import nh3
 
 from . import downloads
 from .markup import MARKDOWN as _markdown
-from .markup import allowed_link
+from .markup import allowed_link, slug
 
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -264,11 +264,6 @@ def _origin(data, *names: str) -> Html:
     return Html(f'<p class="csa-origin csa-origin-{cls}"><strong>{text}</strong></p>')
 
 
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(text: str) -> str:
-    return _SLUG.sub("-", text.lower()).strip("-")
 
 
 def front_page(data) -> Html:

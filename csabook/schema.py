@@ -491,6 +491,8 @@ class FileSpec:
     filename: str
     model: type[Model]
     section: str | None  # where readers see it (front page's local/county-wide list); None: not content
+    key: tuple[str, ...] = ()  # a table's columns that identify a row: no two rows share them
+    headings: int = 0  # the number of `columns:` headings its chapter shows (0: not a table's narrative)
 
     @property
     def is_table(self) -> bool:
@@ -515,18 +517,19 @@ FILES: dict[str, FileSpec] = {
         FileSpec("achievements", "achievements.yml", Achievements, "5. Key achievements"),
         FileSpec("priorities", "priorities.yml", Priorities, "6. County priorities"),
         FileSpec("priority_list", "priority_list.yml", PriorityList, "6. County priorities (a year's list alone)"),
-        FileSpec("leads", "leads.yml", TableText, "7. Leads"),
-        FileSpec("leads_table", "leads.csv", LeadRow, "7. Leads"),
+        FileSpec("leads", "leads.yml", TableText, "7. Leads", headings=2),
+        FileSpec("leads_table", "leads.csv", LeadRow, "7. Leads", key=("priority_id", "lead")),
         FileSpec("local_priorities", "local_priorities.yml", LocalPriorities, "Local priorities and leads"),
-        FileSpec("plans", "plans.yml", TableText, "8. Plans"),
-        FileSpec("plans_table", "plans.csv", PlanRow, "8. Plans"),
+        FileSpec("plans", "plans.yml", TableText, "8. Plans", headings=1),
+        FileSpec("plans_table", "plans.csv", PlanRow, "8. Plans", key=("plan",)),
         FileSpec("responsible_authorities", "responsible_authorities.yml", Authorities, "9. Responsible authorities"),
-        FileSpec("appendix_a", "appendix_a.yml", Appendix, "Appendix A: Strategic assessments"),
-        FileSpec("appendix_a_table", "appendix_a.csv", AssessmentRow, "Appendix A: Strategic assessments"),
+        FileSpec("appendix_a", "appendix_a.yml", Appendix, "Appendix A: Strategic assessments", headings=2),
+        FileSpec("appendix_a_table", "appendix_a.csv", AssessmentRow, "Appendix A: Strategic assessments",
+                 key=("issue",)),
         FileSpec("strategic_assessment", "strategic_assessment.yml", AssessmentReturn,
                  "Appendix A: this district's strategic assessment"),
-        FileSpec("appendix_b", "appendix_b.yml", Appendix, "Appendix B: MoRiLE"),
-        FileSpec("morile_table", "morile.csv", MorileRow, "Appendix B: MoRiLE"),
+        FileSpec("appendix_b", "appendix_b.yml", Appendix, "Appendix B: MoRiLE", headings=2),
+        FileSpec("morile_table", "morile.csv", MorileRow, "Appendix B: MoRiLE", key=("issue",)),
         FileSpec("appendix_c", "appendix_c.yml", HorizonScan, "Appendix C: PESTELO horizon scan"),
         FileSpec("appendix_d", "appendix_d.yml", PoliceCrimePlan, "Appendix D: Police and Crime Plan"),
         FileSpec("appendix_e", "appendix_e.yml", PriorityTables, "Appendix E: Priorities and themes"),

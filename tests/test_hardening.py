@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -243,3 +244,67 @@ def test_data_text_reaching_the_terminal_cannot_drive_it(project, validate):
     code, err = validate("--district", "\x1b[2J\x1b[1AOK")
     assert code == 1
     assert "\x1b" not in err and "\\x1b[2J\\x1b[1AOK" in err, err
+
+
+# Tables ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, key", [("appendix_a.csv", "issue"), ("plans.csv", "plan"),
+                                       ("leads.csv", "priority_id, lead"), ("morile.csv", "issue")])
+def test_a_repeated_row_is_refused_naming_both_lines(project, validate, name, key):
+    path = project.data / "2022/county" / name
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:2] + lines[1:]), encoding="utf-8")  # the first row again, on line 3
+    code, err = validate()
+    assert code == 1
+    assert f"{C}{name}:line 3: {key} '" in err and "' repeats line 2; expected each row once" in err, err
+
+
+def test_a_misspelt_priority_name_in_the_leads_table_is_refused(project, validate):
+    edit(project, "2022/county/leads.csv", "road-safety,Road Safety,", "road-safety,Road Safty,")
+    code, err = validate()
+    assert code == 1
+    assert (f"{C}leads.csv:row 8 (priority): 'Road Safty' is not the name of priority 'road-safety'; "
+            f"expected 'Road Safety' (from {C}priorities.yml)") in err, err
+
+
+def test_the_column_headings_match_the_columns_the_chapter_shows(project, validate):
+    edit(project, "2022/county/leads.yml", 'columns: ["Priority", "Lead"]', 'columns: ["Lead"]')
+    code, err = validate()
+    assert code == 1
+    assert f"{C}leads.yml:line 6 (columns): 1 column heading(s); expected 2, one for each column its chapter shows" \
+           in err, err
+
+
+# Names derived from data ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("caption, name", [
+    ("Lead officers for each priority", "lead-officers-for-each-priority"),
+    ("表", "t-"), ("Таблица", "t-"), ("A" * 300, "a" * 53 + "-"),
+])
+def test_download_names_are_bounded_slugs_with_a_stable_fallback(caption, name):
+    from csabook.markup import SLUG_LIMIT, slug
+
+    assert slug(caption).startswith(name) and len(slug(caption)) <= SLUG_LIMIT
+    assert slug(caption) == slug(caption) and slug(caption + "x") != slug(caption)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug(caption))
+
+
+def test_two_appendix_e_headings_with_one_download_name_are_refused(project, validate):
+    path = project.data / "2022/county/appendix_e.yml"
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first = content["tables"][0]["heading"]
+    content["tables"][1]["heading"] = first.upper() + ":"
+    path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    code, err = validate()
+    assert code == 1
+    assert (f"{C}appendix_e.yml:tables.{content['tables'][1]['id']}.heading: '{first.upper().rstrip(':')}' has the "
+            f"download name of '{first.rstrip(':')}'") in err, err
+
+
+def test_chart_labels_are_never_parsed_as_mathtext():
+    from csabook.charts import bar_chart
+
+    svg = bar_chart(["$$ and $a^$", "cost $5"], [1, 2], "count", "alt")
+    assert "$$ and $a^$" in svg
