@@ -1,0 +1,183 @@
+"""A hostile payload in every text field of every data file: built, then opened page by page in Chromium.
+
+Every string of every YAML and CSV file under data/ gets markup, script, template syntax and links appended (fields
+held to a strict form, such as ids, numbers, URLs and dates, keep their values; the register's names, which must be
+plain text, get the characters plain text allows). The county, a district and the action-plan editions are built,
+and every page is opened with a listener on loopback: no page may request anything from it, open a dialog or hold
+an iframe, no template syntax may be evaluated on the way to any output file, and the PDFs link to nothing on the
+build machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import os
+import shutil
+import subprocess
+import sys
+import threading
+
+import pytest
+import yaml
+
+from csabook.paths import PACKAGE_ROOT, get_project
+from csabook.pdf import pdf_name
+
+from .browser import browser_session, serve
+
+EDITIONS = ["2022/county", "2022/dover", "2024/county"]
+# Fields held to a strict form by their models: their values stay as they are.
+STRICT = {"id", "slug", "number", "priority_id", "ref", "url", "email", "document", "file", "version", "period",
+          "letter", "from", "to", "label", "date", "effective", "telephone", "timescale", "source", "page", "csps",
+          "rank", "pages", "from_year", "identified"}
+PLAIN = {"name", "csp_name"}  # in data/register.yml: plain text, part of the edition title
+TEMPLATE = "{% if 1 %}TPL-EVAL{% endif %}"
+
+
+def payload(port: int) -> str:
+    listener = f"http://127.0.0.1:{port}"
+    return (f' <img src="{listener}/img" onerror="fetch(\'{listener}/onerror\')">'
+            f' <iframe src="{listener}/iframe"></iframe> <script>fetch("{listener}/script")</script>'
+            f' <svg onload="fetch(\'{listener}/svg\')"></svg> <a href="javascript:fetch(\'{listener}/a\')">a</a>'
+            f' [js](javascript:fetch("{listener}/js")) [data](data:text/html,x) {TEMPLATE} {{{{ 7*7 }}}}'
+            f' <style>body{{background:url({listener}/css)}}</style> **bold** `code` $x$ & "q" \'s\'')
+
+
+def hostile(value, key, port: int, register: bool):
+    """`value` with the payload appended to every string not held to a strict form."""
+    if isinstance(value, dict):
+        return {k: hostile(v, k, port, register) for k, v in value.items()}
+    if isinstance(value, list):
+        return [hostile(v, key, port, register) for v in value]
+    if not isinstance(value, str) or key in STRICT:
+        return value
+    if register and key in PLAIN:
+        return value + ' & "Co" \'s\''
+    return value + payload(port)
+
+
+def make_hostile(root, port: int) -> int:
+    """Rewrite every data file under `root`/data; returns the number of strings changed."""
+    changed = 0
+    for path in sorted((root / "data").rglob("*")):
+        if path.suffix == ".yml" and "district-template" not in path.parts:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+            new = hostile(content, None, port, path.name == "register.yml")
+            changed += sum(1 for a, b in zip(_strings(content), _strings(new)) if a != b)
+            path.write_text(yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
+        elif path.suffix == ".csv":
+            rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+            out = io.StringIO(newline="")
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                new = {k: hostile(v, k, port, False) for k, v in row.items()}
+                changed += sum(1 for k in row if row[k] != new[k])
+                writer.writerow(new)
+            path.write_text(out.getvalue(), encoding="utf-8")
+    return changed
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings(v)
+
+
+class _Listener(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.server.hits.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def listener():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
+    server.hits = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, listener):
+    root = tmp_path_factory.mktemp("hostile")
+    for name in ("data", "params", "notebooks"):
+        shutil.copytree(PACKAGE_ROOT / name, root / name)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(PACKAGE_ROOT / name, root / name)
+    changed = make_hostile(root, listener.server_address[1])
+    assert changed > 800, changed  # every text field of every file, not a sample
+    env = {**os.environ, "CSABOOK_ROOT": str(root)}
+    for args in (["--year", "all", "--district", "county"], ["--year", "2022", "--district", "dover"]):
+        # the timeout guards against a hang; it is not a limit on the build
+        result = subprocess.run([sys.executable, "-m", "csabook", "build", *args], capture_output=True, text=True,
+                                env=env, timeout=1800)
+        assert result.returncode == 0, result.stderr
+    return get_project(root)
+
+
+def test_every_page_runs_no_script_from_data(hostile_site, listener):
+    site = hostile_site.site
+    pages = [f"{e}/{p.name}" for e in EDITIONS for p in sorted((site / e).glob("*.html"))] + ["index.html"]
+    assert len(pages) > 40, pages
+    dialogs, iframes = [], {}
+    with serve(site) as base, browser_session() as (page, record):
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for name in pages:
+            page.goto(f"{base}/{name}", wait_until="load")
+            page.wait_for_load_state("networkidle")
+            count = page.locator("iframe").count()
+            if count:
+                iframes[name] = count
+    assert listener.hits == [], listener.hits
+    assert dialogs == [], dialogs
+    assert iframes == {}, iframes
+    assert record.blocked == [], record.blocked
+
+
+def test_no_template_syntax_from_data_is_evaluated(hostile_site):
+    evaluated = []
+    for edition in EDITIONS:
+        for path in sorted((hostile_site.site / edition).rglob("*")):
+            if path.suffix in (".html", ".js", ".csv", ".json", ".txt", ".ipynb") and path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                if text.count("TPL-EVAL") != text.count("%}TPL-EVAL{%"):
+                    evaluated.append(str(path.relative_to(hostile_site.site)))
+    assert evaluated == []
+
+
+def test_the_pdfs_link_to_nothing_on_the_build_machine(hostile_site):
+    from pypdf import PdfReader
+
+    targets = []
+    for edition in EDITIONS:
+        year, district = edition.split("/")
+        reader = PdfReader(str(hostile_site.site / edition / pdf_name(year, district)))
+        targets += [annot.get_object().get("/A", {}).get("/URI") for p in reader.pages
+                    for annot in (p.get("/Annots") or [])]
+    targets = [str(t) for t in targets if t]
+    assert targets, "the PDFs have no links at all, so this test would prove nothing"
+    assert [t for t in targets if not t.startswith(("https://", "http://", "mailto:"))] == []
+
+
+def test_the_hostile_names_read_as_written_in_the_title(hostile_site):
+    front = (hostile_site.site / "2022" / "dover" / "index.html").read_text(encoding="utf-8")
+    name = "Kent Community Safety Agreement 2022 – Dover &amp; &#34;Co&#34; &#39;s&#39; edition"
+    assert f"{name}</title>" in front
+    assert f'<p class="title logo__title">{name}</p>' in front  # the navbar, which printed it unescaped
