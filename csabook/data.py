@@ -190,6 +190,7 @@ class EditionData:
                                          "the file to exist for this edition")])
             origin, path = found
             shown = self.project.relative(path)
+            outside_project(path, self.project)
             self._loaded[name], digest = load_file(path, schema.FILES[name], shown)
             self.reads[name] = FileRead(name, shown, digest, origin)
             DEPENDENCIES.note(self.project, path, "sha256:" + digest)
@@ -208,6 +209,51 @@ class EditionData:
         spec = schema.FILES[name]
         columns = [c for c in spec.columns if c not in ("source", "page")]
         return pd.DataFrame([r.model_dump(by_alias=True) for r in rows], columns=columns + ["source", "page"])[columns]
+
+
+def outside_project(path: Path, project: Project) -> None:
+    """Refuse a data file that is a link to somewhere outside the project: it is neither read nor shown."""
+    if path.is_symlink() and not path.resolve().is_relative_to(project.root.resolve()):
+        raise DataError([Problem(project.relative(path.parent) + "/" + path.name, "",
+                                 "the file is a link to a file outside the project",
+                                 "a file inside the project (copy the file in instead of linking to it)")])
+
+
+def layer_file_problems(project: Project, folder: Path, county: bool) -> list[Problem]:
+    """Problems with the files of one layer folder as files: unknown names, district-only files in the county
+    layer, anything but a regular file where a data file belongs, and (county) files its year's kind lacks."""
+    problems = []
+    entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    for path in entries:
+        shown = project.relative(path.parent) + "/" + path.name
+        spec = schema.FILES_BY_FILENAME.get(path.name)
+        if spec is None:
+            if path.name != "README.md" and not (path.is_dir() and not county):
+                problems.append(Problem(shown, "", "unknown data file",
+                                        "one of " + ", ".join(sorted(schema.FILES_BY_FILENAME))))
+        elif not path.is_file():
+            problems.append(Problem(shown, "", "this is a folder or a special file, not a data file",
+                                    f"{path.name} to be a regular file"))
+        elif spec.name in schema.DISTRICT_ONLY and county:
+            problems.append(Problem(shown, "", "a district-only file in the county layer",
+                                    f"{path.name} only in data/<year>/districts/<slug>/"))
+    if county and folder.is_dir():
+        names = {p.name for p in entries}
+        for kind, marker, required in schema.YEAR_KINDS:
+            if schema.FILES[marker].filename in names:
+                for name in required:
+                    if schema.FILES[name].filename not in names:
+                        problems.append(Problem(project.relative(folder) + "/" + schema.FILES[name].filename, "",
+                                                "the file is missing",
+                                                f"every file of {kind} (the folder holds "
+                                                f"{schema.FILES[marker].filename})"))
+                break
+        else:
+            problems.append(Problem(project.relative(folder), "", "the folder holds none of "
+                                    + ", ".join(schema.FILES[m].filename for _, m, _ in schema.YEAR_KINDS),
+                                    "the files of a CSA year, an action-plan year or a year of the priorities "
+                                    "history (see data/README.md)"))
+    return problems
 
 
 def open_edition(year: int, district: str = COUNTY, project: Project | None = None) -> EditionData:
@@ -330,16 +376,8 @@ def validate_edition(year: int, district: str = COUNTY, project: Project | None 
     """
     data = EditionData(year, district, project)
     problems: list[Problem] = []
-    for _, folder in data._layers:
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                spec = schema.FILES_BY_FILENAME.get(path.name)
-                if path.is_file() and spec is not None and spec.name in schema.DISTRICT_ONLY and folder.name == COUNTY:
-                    problems.append(Problem(data.project.relative(path), "", "a district-only file in the county layer",
-                                            f"{path.name} only in data/<year>/districts/<slug>/"))
-                elif path.is_file() and spec is None and path.name != "README.md":
-                    problems.append(Problem(data.project.relative(path), "", "unknown data file",
-                                            "one of " + ", ".join(sorted(schema.FILES_BY_FILENAME))))
+    for origin, folder in data._layers:
+        problems.extend(layer_file_problems(data.project, folder, county=origin == COUNTY))
     problems.extend(_overlay_folder_problems(data))
     failed = False
     for name in schema.FILES:

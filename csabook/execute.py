@@ -22,7 +22,7 @@ import nbformat
 
 from .data import EditionData
 from .editions import Edition
-from .errors import CsabookError, ExecutionError
+from .errors import CsabookError, DataError, ExecutionError, Problem
 from .paths import Project
 
 KERNEL = "python3"
@@ -43,9 +43,30 @@ DEPENDENCIES = "__import__('json').dumps(__import__('csabook.data').data.DEPENDE
 
 
 def read_template(template: Path) -> nbformat.NotebookNode:
-    """A chapter template, read once per process while the file is unchanged (builds plan many editions)."""
-    stat = template.stat()
-    return _read_template(str(template), stat.st_mtime_ns, stat.st_size)
+    """A chapter template, read once per process while the file is unchanged (builds plan many editions).
+
+    Raises DataError naming the template when it cannot be read as a notebook.
+    """
+    try:
+        stat = template.stat()
+        return _read_template(str(template), stat.st_mtime_ns, stat.st_size)
+    except (OSError, ValueError, nbformat.ValidationError) as exc:  # JSON and nbformat errors are ValueErrors
+        detail = " ".join(str(exc).split())[:200]
+        raise DataError([Problem(f"{template.parent.name}/{template.name}", "",
+                                 f"the chapter template is not a readable notebook ({detail})",
+                                 "a Jupyter notebook (restore it from version control: git checkout -- <file>)")]
+                        ) from None
+
+
+def template_problems(project: Project, names: list[str]) -> list[Problem]:
+    """Problems with the chapter templates `names` (from _toc.yml): each must be a readable notebook."""
+    problems = []
+    for name in names:
+        try:
+            read_template(project.notebooks / f"{name}.ipynb")
+        except DataError as exc:
+            problems.extend(exc.problems)
+    return problems
 
 
 @functools.lru_cache(maxsize=256)

@@ -106,10 +106,14 @@ def _check_and_index(root, shown: str) -> dict[tuple, int]:
 
 def read_text(path: Path, shown: str) -> tuple[str, str]:
     """The file as text (UTF-8, a byte-order mark allowed and dropped, not empty), and the sha256 of its bytes."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DataError([Problem(shown, "", f"the file is {size:,} bytes", f"at most {MAX_FILE_BYTES:,} bytes")])
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError([Problem(shown, "", f"the file is {size:,} bytes", f"at most {MAX_FILE_BYTES:,} bytes")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(shown, "", f"the file cannot be read ({exc.strerror or exc})",
+                                 "a readable regular file")]) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError([Problem(shown, "line 1", "the file is UTF-16 text",
                                  "UTF-8 text; re-save the file as UTF-8 (Excel: CSV UTF-8)")])

@@ -541,6 +541,17 @@ FILES: dict[str, FileSpec] = {
 FILES_BY_FILENAME = {spec.filename: spec for spec in FILES.values()}
 # Files only a district overlay supplies: the county layer has no such file.
 DISTRICT_ONLY = frozenset({"strategic_assessment", "local_priorities"})
+
+# What a year's county layer is, told by the file that marks it, and the files each kind must hold: a full CSA year
+# (marked by document.yml) holds every chapter and appendix; an action-plan year holds its plan; a year of the
+# priorities history holds its list. A chapter is left out of an edition only when its kind has no such file.
+CSA_YEAR_FILES = ("document", "version_control", "foreword", "introduction", "legislation", "landscape", "governance",
+                  "achievements", "priorities", "leads", "leads_table", "plans", "plans_table",
+                  "responsible_authorities", "appendix_a", "appendix_a_table", "appendix_b", "morile_table",
+                  "appendix_c", "appendix_d", "appendix_e", "contact")
+YEAR_KINDS = (("a CSA year", "document", CSA_YEAR_FILES),
+              ("an action-plan year", "action_plan", ("action_plan",)),
+              ("a year of the priorities history", "priority_list", ("priority_list",)))
 REGISTER = FileSpec("register", "register.yml", Register, "District register")
 
 

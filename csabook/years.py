@@ -31,10 +31,16 @@ def validate_editions(editions: list[tuple[int, str]], project: Project) -> list
     What `csabook validate` and `csabook build` run. The cross-year checks (the priorities history) read every
     year's list, so they run once per call, not once per edition.
     """
+    from .assemble import toc_files
+    from .execute import template_problems
     from .history import history_problems
+    from .readers import read_yaml
 
     problems = [p for year, district in editions for p in validate_edition(year, district, project)]
     problems += history_problems(project)
+    if editions:  # the chapter templates the build would read
+        names = toc_files(read_yaml(project.toc_template, "_toc.yml").content)
+        problems += template_problems(project, [n for n in names if (project.notebooks / f"{n}.ipynb").exists()])
     return list(dict.fromkeys(problems))
 
 

@@ -308,3 +308,60 @@ def test_chart_labels_are_never_parsed_as_mathtext():
 
     svg = bar_chart(["$$ and $a^$", "cost $5"], [1, 2], "count", "alt")
     assert "$$ and $a^$" in svg
+
+
+# Files ----------------------------------------------------------------------------------------------------------
+
+
+def test_a_deleted_chapter_file_of_a_csa_year_is_refused(project, validate):
+    (project.data / "2022/county/foreword.yml").unlink()
+    code, err = validate()
+    assert code == 1
+    assert (f"{C}foreword.yml: the file is missing; expected every file of a CSA year (the folder holds "
+            "document.yml)") in err, err
+
+
+def test_a_folder_where_a_data_file_belongs_is_refused(project, validate):
+    path = project.data / "2022/county/foreword.yml"
+    path.unlink()
+    path.mkdir()
+    code, err = validate()
+    assert code == 1
+    assert f"{C}foreword.yml: this is a folder or a special file, not a data file" in err, err
+
+
+def test_a_data_file_linking_outside_the_project_is_neither_read_nor_shown(project, validate, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    secret = outside / "secret.yml"
+    secret.write_text("title: a line that must not be echoed\n", encoding="utf-8")
+    path = project.data / "2022/county/contact.yml"
+    path.unlink()
+    path.symlink_to(secret)
+    code, err = validate()
+    assert code == 1
+    assert f"{C}contact.yml: the file is a link to a file outside the project" in err, err
+    assert "must not be echoed" not in err and str(outside) not in err
+
+
+def test_an_unreadable_data_file_is_one_line(project, validate, monkeypatch):
+    import pathlib
+
+    read = pathlib.Path.read_bytes
+
+    def refuse(self):  # as a file without read permission does for a user who is not root
+        if self.name == "contact.yml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
+    code, err = validate()
+    assert code == 1
+    assert f"{C}contact.yml: the file cannot be read (Permission denied); expected a readable regular file" in err, err
+
+
+def test_a_chapter_template_that_is_not_json_is_one_line(project, validate):
+    (project.notebooks / "foreword.ipynb").write_text('{"cells": [', encoding="utf-8")
+    code, err = validate()
+    assert code == 1
+    assert "notebooks/foreword.ipynb: the chapter template is not a readable notebook (" in err, err
+    assert "Traceback" not in err
