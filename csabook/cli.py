@@ -8,7 +8,15 @@ import traceback
 
 from . import __version__
 from .errors import CsabookError, printable
-from .paths import get_project
+from .paths import YEAR_RULE, get_project, parse_year
+
+
+def year_argument(text: str) -> int:
+    """A year given on the command line, by the project's one rule for years (csabook.paths.parse_year)."""
+    year = parse_year(text)
+    if year is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {YEAR_RULE}")
+    return year
 
 
 class TerminalText:
@@ -115,15 +123,15 @@ def make_parser() -> argparse.ArgumentParser:
                             description="Write the parameters file of every edition from the district register "
                             "(data/register.yml): the county and each district, for the given year or for every "
                             "year that has a county edition. Files already up to date are left alone.")
-    params.add_argument("--year", type=int, default=None, help="a year (default: every year with a county edition)")
+    params.add_argument("--year", type=year_argument, default=None, help="a year (default: every year with a county edition)")
     params.set_defaults(func=cmd_params)
 
     new_year = sub.add_parser("new-year", help="scaffold a new year's data and editions from the previous year",
                               description="Copy the previous year's data files into data/YEAR/, mark the "
                               "year-specific ones for review (review.yml), define the county and district editions "
                               "in params/YEAR/, and print a checklist. Never overwrites an existing year.")
-    new_year.add_argument("year", type=int, metavar="YEAR", help="the new year, e.g. 2025")
-    new_year.add_argument("--from", dest="previous", type=int, default=None, metavar="PREV",
+    new_year.add_argument("year", type=year_argument, metavar="YEAR", help="the new year, e.g. 2025")
+    new_year.add_argument("--from", dest="previous", type=year_argument, default=None, metavar="PREV",
                           help="the year to start from (default: the latest earlier year with county data)")
     new_year.set_defaults(func=cmd_new_year)
 
@@ -131,8 +139,8 @@ def make_parser() -> argparse.ArgumentParser:
                           description="Report what changed between two years: priorities and cross-cutting themes, "
                           "leads, plans, Appendix A counts, MoRiLE ranks and PESTELO items, comparing only what both "
                           "years hold, then draft the version-control rows in the CSA's own style.")
-    diff.add_argument("year_a", type=int, metavar="YEAR_A", help="the earlier year")
-    diff.add_argument("year_b", type=int, metavar="YEAR_B", help="the later year")
+    diff.add_argument("year_a", type=year_argument, metavar="YEAR_A", help="the earlier year")
+    diff.add_argument("year_b", type=year_argument, metavar="YEAR_B", help="the later year")
     diff.add_argument("--district", default="county", help="a district slug, or county (default: county)")
     diff.set_defaults(func=cmd_diff)
     return parser

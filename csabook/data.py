@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from . import schema
 from .errors import DataError, Problem
-from .paths import Project, get_project
+from .paths import Project, get_project, parse_year
 from .readers import Parsed, read_csv, read_yaml
 from .textrules import text_problems
 
@@ -265,7 +265,7 @@ def available_years(project: Project | None = None) -> list[int]:
     project = project or get_project()
     names = _listing(project.data)
     DEPENDENCIES.note(project, project.data, "list:" + ",".join(names))
-    return sorted(int(n) for n in names if n.isdigit() and len(n) == 4 and (project.data / n).is_dir())
+    return sorted(y for n in names if (y := parse_year(n)) is not None and str(y) == n and (project.data / n).is_dir())
 
 
 def reference_priorities(data: EditionData) -> tuple[dict[str, str], str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from .data import COUNTY
 from .districts import COUNTY_NAME, load_register
 from .errors import DataError, Problem, SelectionError
-from .paths import Project, get_project
+from .paths import Project, get_project, parse_year
 from .readers import read_yaml
 
 PARAM_KEYS = {"year", "district"}
@@ -55,7 +55,7 @@ def read_params(path: Path, project: Project, names: dict[str, str] | None = Non
     if problems:
         raise DataError(problems)
     year, district = content["year"], content["district"]
-    folder_year = int(path.parent.name) if path.parent.name.isdigit() else None
+    folder_year = parse_year(path.parent.name)
     if isinstance(year, bool) or not isinstance(year, int) or year != folder_year:
         problems.append(Problem(shown, f"line {parsed.lines.get(('year',))} (year)", f"year {year!r} does not match "
                                 f"its folder '{path.parent.name}'", "the year of the folder"))
@@ -83,7 +83,7 @@ def discover_editions(project: Project | None = None) -> list[Edition]:
     found, problems = [], []
     if project.params.is_dir():
         for path in sorted(project.params.glob("*/*.yml")):
-            if path.parent.name.isdigit():
+            if str(parse_year(path.parent.name)) == path.parent.name:
                 try:
                     found.append(read_params(path, project, names))
                 except DataError as exc:
@@ -115,11 +115,16 @@ def write_params(year: int | None = None, project: Project | None = None) -> tup
     project = project or get_project()
     slugs = [COUNTY] + list(_register_names(project))
     if year is None:
-        years = sorted(int(p.parent.name) for p in project.params.glob(f"*/{COUNTY}.yml") if p.parent.name.isdigit())
+        years = sorted(y for p in project.params.glob(f"*/{COUNTY}.yml")
+                       if str(y := parse_year(p.parent.name)) == p.parent.name)
         if not years:
             raise SelectionError("no county edition is defined, so there is no year to write parameters for",
                                  hint="Give --year, for example: csabook params --year 2022")
     else:
+        if parse_year(year) is None or not (project.data / str(year) / COUNTY).is_dir():
+            raise SelectionError(f"no county data for the year {year!r}: data/{year}/county/ does not exist",
+                                 hint="Parameters are written for a year with data: create it first with "
+                                      "csabook new-year YEAR.")
         years = [int(year)]
     written, unchanged = [], []
     for y in years:
@@ -154,7 +159,7 @@ def select_editions(year: str | int | None = None, district: str | None = None,
                              hint="Create params/2022/county.yml with 'year: 2022' and 'district: county'.")
     year_text = "all" if year is None else str(year).strip()
     if year_text != "all":
-        if not year_text.isdigit() or int(year_text) not in years:
+        if parse_year(year_text) not in years:
             raise SelectionError(f"unknown year {str(year)!r}; expected one of: all, "
                                  + ", ".join(str(y) for y in years))
         editions = [e for e in editions if e.year == int(year_text)]

@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import CsabookError
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+YEARS = range(2000, 2100)
+YEAR_RULE = f"a year of four digits from {YEARS.start} to {YEARS.stop - 1}"
+_YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: str.isdigit() and int() also take '²⁰²²' and '２０２２'
+
+
+def parse_year(value) -> int | None:
+    """The year that a folder name, a params value or a command-line argument names, or None when it names none.
+
+    The one rule for years everywhere: four ASCII digits within YEARS.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value in YEARS else None
+    text = str(value).strip()
+    return int(text) if _YEAR.fullmatch(text) and int(text) in YEARS else None
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,16 @@ class Project:
 
 
 def get_project(root: str | os.PathLike | None = None) -> Project:
-    """The project at `root`, else at $CSABOOK_ROOT, else the one this package was installed from."""
+    """The project at `root`, else at $CSABOOK_ROOT, else the one this package was installed from.
+
+    Raises CsabookError naming where the folder came from when it is not a project folder.
+    """
+    from_env = root is None and bool(os.environ.get("CSABOOK_ROOT"))
     chosen = root or os.environ.get("CSABOOK_ROOT") or PACKAGE_ROOT
-    return Project(Path(chosen).resolve())
+    path = Path(chosen)
+    if not (path / "data").is_dir():
+        named = f"CSABOOK_ROOT={chosen}" if from_env else f"the project folder {chosen}"
+        state = "does not exist" if not path.exists() else "is not a folder" if not path.is_dir() else "has no data/"
+        raise CsabookError(f"{named} {state}; expected a csabook project folder, holding data/ and params/",
+                           hint="Set CSABOOK_ROOT to the project folder, or unset it to use this checkout.")
+    return Project(path.resolve())

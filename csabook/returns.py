@@ -26,9 +26,10 @@ def issue_key(issue: str) -> str:
 
 
 def district_returns(data: EditionData) -> dict[str, object]:
-    """Each registered district's strategic-assessment return for the edition's year, where it has one."""
+    """Each district CSP's strategic-assessment return for the edition's year, where it has one (fictional
+    examples are not district CSPs)."""
     found = {}
-    for district in load_register(data.project).districts:
+    for district in load_register(data.project).partnerships:
         other = data if data.district == district.slug else EditionData(data.year, district.slug, data.project)
         if other.has("strategic_assessment"):
             found[district.slug] = other.get("strategic_assessment")
@@ -67,4 +68,4 @@ def appendix_a_counts(data: EditionData) -> tuple[pd.DataFrame, str]:
 
 def district_count(data: EditionData) -> int:
     """How many district CSPs there are: the scale of Appendix A's counts."""
-    return len(load_register(data.project).districts)
+    return len(load_register(data.project).partnerships)

@@ -455,9 +455,10 @@ class LocalPriorities(Model):
 
 
 class District(Model):
-    slug: str = Field(pattern=SLUG)
+    slug: str = Field(pattern=SLUG, max_length=40)
     name: PlainText
     csp_name: PlainText
+    fictional: bool = False  # an example (examples/): built and tested, never counted among Kent's CSPs
 
 
 class Register(Model):
@@ -473,6 +474,11 @@ class Register(Model):
         if "county" in [d.slug for d in self.districts]:
             raise ValueError("'county' is used as a district slug; expected it to be kept for the county edition")
         return self
+
+    @property
+    def partnerships(self) -> list[District]:
+        """The real district CSPs: every district but fictional examples."""
+        return [d for d in self.districts if not d.fictional]
 
 
 class MorileRow(Row):
@@ -571,6 +577,11 @@ def describe_error(error: dict) -> tuple[tuple, str, str]:
         return loc, f"value {error.get('input')!r} is not allowed", msg.replace("Input should be", "one of").strip()
     if kind == "string_pattern_mismatch":
         return loc, f"value {error.get('input')!r} has the wrong form", msg.replace("String should match", "").strip()
+    if kind in ("string_too_long", "string_too_short"):
+        limit = error.get("ctx", {}).get("max_length" if kind == "string_too_long" else "min_length")
+        size = len(error.get("input") or "")
+        return loc, f"the text is {size} characters long", f"{'at most' if kind == 'string_too_long' else 'at least'} " \
+                                                           f"{limit} characters"
     if kind.startswith("too_short") or kind.startswith("too_long"):
         return loc, msg.lower(), "the documented number of entries"
     if kind == "value_error":

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .data import COUNTY, available_years, validate_edition
 from .editions import discover_editions, select_editions
 from .errors import Problem, SelectionError
-from .paths import Project
+from .paths import YEAR_RULE, Project, parse_year
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,31 @@ def validate_editions(editions: list[tuple[int, str]], project: Project) -> list
     from .history import history_problems
     from .readers import read_yaml
 
-    problems = [p for year, district in editions for p in validate_edition(year, district, project)]
+    problems = folder_problems(project)
+    for year, district in editions:
+        if not (project.data / str(year) / COUNTY).is_dir():
+            problems.append(Problem(f"params/{year}/{district}.yml", "", f"there is no data for {year}",
+                                    f"data/{year}/county/ to exist (or the params/{year}/ files removed)"))
+        else:
+            problems += validate_edition(year, district, project)
     problems += history_problems(project)
     if editions:  # the chapter templates the build would read
         names = toc_files(read_yaml(project.toc_template, "_toc.yml").content)
         problems += template_problems(project, [n for n in names if (project.notebooks / f"{n}.ipynb").exists()])
     return list(dict.fromkeys(problems))
+
+
+KNOWN_IN_DATA = {"README.md", "register.yml", "district-template", "documents.yml"}
+
+
+def folder_problems(project: Project) -> list[Problem]:
+    """Folders under data/ and params/ that are not years: they would be skipped, or read as another year."""
+    problems = []
+    for top, known in ((project.data, KNOWN_IN_DATA), (project.params, set())):
+        for path in sorted(top.iterdir()) if top.is_dir() else []:
+            if path.name not in known and str(parse_year(path.name)) != path.name:
+                problems.append(Problem(f"{top.name}/{path.name}", "", "not a year folder", YEAR_RULE))
+    return problems
 
 
 def years_without_edition(project: Project) -> list[int]:
@@ -58,11 +77,11 @@ def validate_selection(year: str | int | None, district: str | None, project: Pr
     spare = years_without_edition(project)
     year_text = "all" if year is None else str(year).strip()
     district_text = COUNTY if district is None else str(district)
-    if year_text.isdigit() and int(year_text) in spare:
+    if parse_year(year_text) in spare:
         if district_text not in (COUNTY, "all"):
             raise SelectionError(f"{year_text} has data but no edition, so no district {district_text!r}; "
                                  "expected --district county")
-        editions, data_years = [], [int(year_text)]
+        editions, data_years = [], [parse_year(year_text)]
     else:
         editions = select_editions(year, district, project)
         data_years = spare if year_text == "all" and district_text in (COUNTY, "all") else []

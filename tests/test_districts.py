@@ -123,11 +123,14 @@ def test_a_district_only_file_in_the_county_layer_is_reported(project):
 
 
 def test_appendix_a_uses_the_published_table_until_every_district_returns(project):
-    add_example(project)
+    add_example(project)  # a fictional return, which is never counted among Kent's CSPs
+    (project.data / "2022" / "districts" / "dover").mkdir()
+    (project.data / "2022" / "districts" / "dover" / "strategic_assessment.yml").write_text(yaml.safe_dump(
+        {"source": {"document": "local"}, "identified": ["Domestic Abuse"]}), encoding="utf-8")  # FICTIONAL test return
     frame, note = appendix_a_counts(EditionData(2022, "county", project))
     published = EditionData(2022, "county", project).table("appendix_a_table")
     assert list(frame["csps"]) == list(published["csps"])
-    assert "published county table" in note and "1 of 13" in note
+    assert "published county table" in note and "1 of 12" in note
 
 
 def test_appendix_a_is_computed_when_every_district_returns(project):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -365,3 +366,72 @@ def test_a_chapter_template_that_is_not_json_is_one_line(project, validate):
     assert code == 1
     assert "notebooks/foreword.ipynb: the chapter template is not a readable notebook (" in err, err
     assert "Traceback" not in err
+
+
+# Years, parameters and the project folder -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["new-year", "3025"], ["params", "--year", "1"], ["diff", "²⁰²²", "2024"],
+                                  ["new-year", "２０２５"]])
+def test_years_are_four_ascii_digits_in_range_on_the_command_line(project, monkeypatch, capsys, args):
+    monkeypatch.setenv("CSABOOK_ROOT", str(project.root))
+    with pytest.raises(SystemExit) as exit:
+        cli.main(args)
+    assert exit.value.code == 2
+    assert "is not a year of four digits from 2000 to 2099" in capsys.readouterr().err
+    assert not (project.params / "1").exists() and not (project.data / "3025").exists()
+
+
+@pytest.mark.parametrize("year", ["２０２２", "²⁰²²"])
+def test_a_year_folder_in_other_digits_is_reported_not_read_as_a_year(project, validate, year):
+    shutil.copytree(project.data / "2022", project.data / year)
+    code, err = validate()
+    assert code == 1
+    assert f"data/{year}: not a year folder; expected a year of four digits from 2000 to 2099" in err, err
+    assert validate("--year", year)[1].startswith(f"error: unknown year {year!r}")
+
+
+def test_params_for_a_year_without_data_are_refused(project, monkeypatch, capsys, validate):
+    monkeypatch.setenv("CSABOOK_ROOT", str(project.root))
+    assert cli.main(["params", "--year", "2030"]) == 1
+    assert "no county data for the year 2030" in capsys.readouterr().err
+    assert not (project.params / "2030").exists()
+    (project.params / "2030").mkdir()
+    (project.params / "2030" / "county.yml").write_text("year: 2030\ndistrict: county\n", encoding="utf-8")
+    code, err = validate("--year", "all")
+    assert code == 1
+    assert "params/2030/county.yml: there is no data for 2030; expected data/2030/county/ to exist" in err, err
+
+
+def test_a_register_slug_is_bounded(project, validate):
+    edit(project, "register.yml", "slug: dover,", f"slug: {'d' * 300},")
+    code, err = validate()
+    assert code == 1
+    assert ("data/register.yml:line 9 (districts.3.slug): the text is 300 characters long; expected at most 40 "
+            "characters") in err, err
+
+
+@pytest.mark.parametrize("root, state", [("missing", "does not exist"), ("file", "is not a folder")])
+def test_a_wrong_project_folder_is_named_with_its_variable(tmp_path, root, state):
+    path = tmp_path / root
+    if root == "file":
+        path.write_text("x")
+    env = {**os.environ, "CSABOOK_ROOT": str(path)}
+    result = subprocess.run([sys.executable, "-m", "csabook", "validate"], capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: CSABOOK_ROOT={path} {state}; expected a csabook project folder"), \
+        result.stderr
+
+
+def test_the_fictional_example_is_never_counted_among_the_district_csps(project):
+    from csabook.data import EditionData
+    from csabook.districts import load_register
+    from csabook.returns import appendix_a_counts
+    from tests.test_districts import add_example  # exactly what the example's README says to do
+
+    add_example(project)
+    assert "examplebury" in [d.slug for d in load_register(project).districts]
+    _, source = appendix_a_counts(EditionData(2022, "county", project))
+    assert "0 of 12 district CSPs" in source, source
+    _, source = appendix_a_counts(EditionData(2022, "examplebury", project))
+    assert "0 of 12 district CSPs" in source, source
