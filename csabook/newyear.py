@@ -22,7 +22,7 @@ from .data import COUNTY, available_years
 from .districts import district_slugs
 from .editions import write_params
 from .errors import CsabookError, DataError, SelectionError
-from .paths import Project
+from .paths import YEAR_RULE, Project, parse_year
 from .years import validate_editions
 
 # Year-specific county files and what the analyst updates in each ({year}, {prev}, {period}, {achieved} are filled).
@@ -81,8 +81,8 @@ def _county(project: Project, year: int) -> Path:
 
 def check_new_year(year: int, previous: int, project: Project) -> None:
     """Refuse a year that already exists (data or parameters), and a previous year without county data."""
-    if not 1000 <= year <= 9999:
-        raise SelectionError(f"year {year} is not a four-digit year; expected e.g. 2025")
+    if parse_year(year) is None:
+        raise SelectionError(f"year {year!r} is not {YEAR_RULE}")
     if previous >= year:
         raise SelectionError(f"--from {previous} is not before {year}; expected an earlier year to start from")
     if not _county(project, previous).is_dir() or not any(_county(project, previous).iterdir()):

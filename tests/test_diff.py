@@ -117,10 +117,11 @@ def test_a_removed_priority_and_a_theme_moved(project, year_2023):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("2021", "1999"), "no data for year 1999; expected one of: 2017, 2018, 2019, 2020, 2021, 2022, 2024"),
+    (("2021", "2010"), "no data for year 2010; expected one of: 2017, 2018, 2019, 2020, 2021, 2022, 2024"),
+    (("2021", "1999"), "argument YEAR_B: '1999' is not a year of four digits from 2000 to 2099"),
     (("2022", "2022"), "both years are 2022; expected two different years"),
     (("2021", "2022", "--district", "../../etc"), "unknown district '../../etc' for 2021 and 2022; expected county"),
-    (("2021", "twenty"), "argument YEAR_B: invalid int value: 'twenty'"),
+    (("2021", "twenty"), "argument YEAR_B: 'twenty' is not a year of four digits from 2000 to 2099"),
 ])
 def test_bad_input_is_named(run_cli, args, message):
     result = run_cli("diff", *args)
