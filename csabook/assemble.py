@@ -132,7 +132,10 @@ class JupyterBookPool:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
+            from .lifeline import exit_with_parent
+
+            self.executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=exit_with_parent, initargs=(os.getpid(),))
         ok, log = self.executor.submit(_build_in_this_process, str(book_dir), str(output), str(project.root)).result()
         html_dir = output / "_build" / "html"
         if not ok or not (html_dir / "index.html").is_file():

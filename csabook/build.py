@@ -31,7 +31,7 @@ from .data import sha256_of
 from .downloads import write_downloads
 from .editions import Edition
 from .errors import CsabookError, DataError, ExecutionError, SelectionError
-from .execute import WarmKernel, execute_chapter
+from .execute import WarmKernel, clean_stale_sockets, execute_chapter
 from .paths import Project
 from .pdf import build_pdf, pdf_name
 from .provenance import build_date, edition_record, git_commit, page_note
@@ -139,18 +139,25 @@ class KernelPool:
 
 
 def execute_with_retry(task: Task, output: Path, project: Project, pool: KernelPool) -> dict:
-    """Execute one chapter; a kernel that dies or stops answering is replaced and the chapter tried once more."""
+    """Execute one chapter; a kernel that died is replaced and the chapter tried once more. Any other error is
+    reported as it is: retrying would only hide it."""
     for attempt in range(2):
         kernel = pool.get()
         try:
             return execute_chapter(task.template, task.edition, output, project, kernel)
         except CsabookError:
             raise
-        except Exception as exc:  # DeadKernelError, a time-out, a broken channel: not the notebook's fault
+        except Exception as exc:
+            died = not kernel.alive()
             kernel.stop()
+            what = f"{task.edition.key}: chapter '{task.template.stem}'"
+            if not died:
+                raise CsabookError(f"{what}: {type(exc).__name__}: {exc}") from exc
             if attempt == 1:
-                raise CsabookError(f"{task.edition.key}: chapter '{task.template.stem}': the kernel failed twice: "
-                                   f"{type(exc).__name__}: {exc}") from exc
+                raise CsabookError(f"{what}: the kernel died twice ({type(exc).__name__}: {exc})",
+                                   hint="The system kills a kernel when the machine runs out of memory; the chapter's "
+                                        "data files are those its template requires. A kernel's own limit is "
+                                        "CSABOOK_KERNEL_MEMORY (MB).") from exc
     raise AssertionError("unreachable")
 
 
@@ -169,7 +176,7 @@ def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: Executi
             keep.parent.mkdir(parents=True, exist_ok=True)
             if output.is_file():
                 shutil.copyfile(output, keep)
-            task.error = ExecutionError(exc.edition, exc.chapter, exc.cell, exc.error, project.relative(keep))
+            task.error = ExecutionError(exc.edition, exc.chapter, exc.cell, exc.error, project.relative(keep), exc.files)
             return task
         except CsabookError as exc:
             task.error = exc
@@ -187,13 +194,23 @@ def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: Executi
 
 
 def edition_fingerprint(tasks: list[Task], files: dict[str, str]) -> str:
-    """What the edition's site is built from: its executed notebooks, book files and csabook itself (whose hash
-    covers the static assets). Provenance notes are left out: they only say when and from what it was built."""
+    """What the edition's site is built from: its executed notebooks, the data files each read (with their
+    hashes, which its provenance notes, provenance.json and PDF show), book files and csabook itself (whose hash
+    covers the static assets). The build's date and commit are left out: they only say when it was built."""
     digest = hashlib.sha256(package_hash().encode())
     for task in tasks:
         digest.update(f"{task.template.stem}:{sha256_of(task.notebook)}\n".encode())
+        digest.update(json.dumps(task.dependencies, sort_keys=True).encode())
     for name, text in sorted(files.items()):
         digest.update(f"{name}:{text}\n".encode())
+    return digest.hexdigest()
+
+
+def manifest(folder: Path) -> str:
+    """A digest of every file of a built edition (its path and size), but the stamp that records it."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != STAMP):
+        digest.update(f"{path.relative_to(folder).as_posix()}:{path.stat().st_size}\n".encode())
     return digest.hexdigest()
 
 
@@ -222,17 +239,21 @@ def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], proje
 
 
 def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict, project: Project,
-               books: JupyterBookPool) -> Path:
-    """Jupyter Book into a fresh staging folder; the edition's provenance.json and stamp; then publish."""
+               books: JupyterBookPool, stop: threading.Event) -> Path:
+    """Jupyter Book into a fresh staging folder; the edition's provenance.json and stamp; then publish, unless
+    the build was interrupted meanwhile (`stop`)."""
     work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
     try:
         html_dir = books.build(book_dir, work, project)
         write_downloads(book_dir, html_dir)
-        build_pdf(book_dir, html_dir, pdf_name(edition.year, edition.district))
+        build_pdf(book_dir, html_dir, pdf_name(edition.year, edition.district), work=project.staging)
         pages = {t.template.stem: t.dependencies for t in tasks}
         (html_dir / "provenance.json").write_text(edition_record(edition, pages, stamp["commit"], stamp["built"]),
                                                   encoding="utf-8")
-        (html_dir / STAMP).write_text(json.dumps(stamp, indent=1), encoding="utf-8")
+        (html_dir / STAMP).write_text(json.dumps({**stamp, "manifest": manifest(html_dir)}, indent=1),
+                                      encoding="utf-8")
+        if stop.is_set():
+            raise KeyboardInterrupt  # nothing is published after an interrupt
         return publish(html_dir, edition, project)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -259,6 +280,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         raise DataError(problems)
     lap("validate")
     with build_lock(project, progress.line):
+        clean_stale_sockets()
         cache = ExecutionCache(project)
         cache.clean_partial()
         plan = {e: [Task(e, t, entry_key(t, e.parameters())) for t in plan_chapters(e, project)] for e in editions}
@@ -296,7 +318,11 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
             files = book_files(edition, [t.template for t in ed_tasks], project)
             fingerprint = edition_fingerprint(ed_tasks, files)
             old = read_stamp(edition, project)
-            if not force and old.get("fingerprint") == fingerprint:
+            if not force and old.get("fingerprint") == fingerprint and \
+                    old.get("manifest") != manifest(published_version(edition, project)):
+                progress.line(f"[{edition.key}] the published files differ from those built (changed or removed "
+                              "by hand): building it again")
+            elif not force and old.get("fingerprint") == fingerprint:
                 # book/ gets the notes of the published build, which it still is.
                 write_book(edition, ed_tasks, files, project, old["commit"], old["built"])
                 summary.unchanged.append(edition.key)
@@ -312,18 +338,25 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         if to_build:
             project.staging.mkdir(parents=True, exist_ok=True)
             workers = max(1, min(jobs, len(to_build)))
+            stop = threading.Event()
             with JupyterBookPool(workers) as books, ThreadPoolExecutor(max_workers=workers) as threads:
-                futures = {threads.submit(build_site, *job, project, books): job[0] for job in to_build}
-                for future in as_completed(futures):
-                    edition = futures[future]
-                    try:
-                        future.result()
-                    except CsabookError as exc:
-                        build_errors.append(exc)
-                        progress.line(f"[{edition.key}] Jupyter Book failed")
-                        continue
-                    summary.built.append(edition.key)
-                    progress.line(f"[{edition.key}] published {project.relative(project.site)}/{edition.key}")
+                futures = {threads.submit(build_site, *job, project, books, stop): job[0] for job in to_build}
+                try:
+                    for future in as_completed(futures):
+                        edition = futures[future]
+                        try:
+                            future.result()
+                        except CsabookError as exc:
+                            build_errors.append(exc)
+                            progress.line(f"[{edition.key}] Jupyter Book failed")
+                            continue
+                        summary.built.append(edition.key)
+                        progress.line(f"[{edition.key}] published {project.relative(project.site)}/{edition.key}")
+                except KeyboardInterrupt:
+                    stop.set()  # builds still running finish their site but publish nothing
+                    for future in futures:
+                        future.cancel()
+                    raise
         lap("jupyter-book")
         write_index(project)
         lap("index")

@@ -76,10 +76,15 @@ class ExecutionCache:
             return Lookup(key, "miss")
         try:
             entry = json.loads((folder / "entry.json").read_text(encoding="utf-8"))
+            if not isinstance(entry, dict):
+                raise ValueError("entry.json is not a mapping")
             notebook = folder / "notebook.ipynb"
             if entry.get("key") != key or sha256_of(notebook) != entry.get("notebook_sha256"):
                 raise ValueError("the notebook does not match its entry")
-            dependencies = dict(entry["dependencies"])
+            dependencies = entry.get("dependencies")
+            if not isinstance(dependencies, dict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in dependencies.items()):
+                raise ValueError("the entry's dependencies are not paths with fingerprints")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             return Lookup(key, "corrupt", reason=str(exc) or type(exc).__name__)
         for path, recorded in dependencies.items():

@@ -168,7 +168,8 @@ def _run(argv: list[str] | None) -> int:
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
-        print("interrupted; the published site is unchanged", file=sys.stderr)
+        print("interrupted: nothing was published after the interrupt, and every published edition is complete",
+              file=sys.stderr)
         return 130
 
 

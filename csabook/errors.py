@@ -64,11 +64,14 @@ class SelectionError(CsabookError):
 class ExecutionError(CsabookError):
     """A notebook cell failed while executing an edition."""
 
-    def __init__(self, edition: str, chapter: str, cell: int | None, error: str, notebook: str):
+    def __init__(self, edition: str, chapter: str, cell: int | None, error: str, notebook: str,
+                 files: list[str] | tuple = ()):
         self.edition, self.chapter, self.cell, self.error, self.notebook = edition, chapter, cell, error, notebook
+        self.files = tuple(files)  # the data files the chapter had read when it failed
         where = f"cell {cell}" if cell is not None else "an unknown cell"
+        reading = f" (rendering {', '.join(self.files)})" if self.files else ""
         super().__init__(
-            f"{edition}: chapter '{chapter}' failed in {where}: {error}",
+            f"{edition}: chapter '{chapter}' failed in {where}{reading}: {error}",
             hint=f"The executed notebook, with the failing cell marked, is kept at {notebook}",
         )
 

@@ -31,8 +31,15 @@ ENGINE = "csabook-warm"
 START_ATTEMPTS = 3
 START_TIMEOUT = 60
 
-# Run in the kernel once, when it starts: the imports every chapter needs.
-WARM_UP = "import json, matplotlib, pandas, csabook, csabook.charts, csabook.render"
+# Limits of every kernel, from the environment: a cell that runs longer, or a kernel that needs more memory,
+# fails naming the edition, the chapter, the cell and the data files it had read. The real chapters need a few
+# seconds and a few hundred MB.
+CELL_TIMEOUT = int(os.environ.get("CSABOOK_CELL_TIMEOUT", "600"))  # seconds
+KERNEL_MEMORY = int(os.environ.get("CSABOOK_KERNEL_MEMORY", "4096"))  # MB of address space
+
+# Run in the kernel once, when it starts: end with the build, bound its memory, and the imports every chapter needs.
+WARM_UP = ("import csabook.lifeline as _l; _l.exit_with_parent({parent}); _l.limit_memory({memory}); del _l\n"
+           "import json, matplotlib, pandas, csabook, csabook.charts, csabook.render")
 # Run in the kernel before each notebook: a clean namespace, matplotlib defaults, no recorded reads.
 RESET = ("%reset -f\n"
          "import matplotlib as _m, matplotlib.pyplot as _p, csabook.data as _d\n"
@@ -124,6 +131,17 @@ def warm_engine() -> str:
     return ENGINE
 
 
+SOCKETS_PREFIX = "csabook-kernel-"  # + the build's pid: folders of IPC sockets, short paths in the temp folder
+
+
+def clean_stale_sockets() -> None:
+    """Remove the socket folders of builds that are no longer running (a killed build cannot remove its own)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*"):
+        pid = folder.name[len(SOCKETS_PREFIX):].split("-")[0]
+        if pid.isascii() and pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 class WarmKernel:
     """One Python kernel, started with the project's environment and kept for many notebooks."""
 
@@ -143,7 +161,7 @@ class WarmKernel:
         for attempt in range(START_ATTEMPTS):
             # IPC (Unix sockets in a private folder) rather than TCP: no ports to collide when kernels start in
             # parallel, and nothing listening on the network.
-            self.sockets = tempfile.mkdtemp(prefix="csabook-kernel-")
+            self.sockets = tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
             km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k"))
             try:
                 run_sync(km.start_kernel)(cwd=str(self.project.root), env=env)
@@ -161,7 +179,7 @@ class WarmKernel:
                 continue
             self.km, self.kc = km, kc
             self.started += 1
-            self.run(WARM_UP)
+            self.run(WARM_UP.format(parent=os.getpid(), memory=KERNEL_MEMORY))
             return
         raise CsabookError(f"could not start a Python kernel after {START_ATTEMPTS} attempts: {last}",
                            hint="Check that ipykernel is installed in this environment (make setup).")
@@ -239,19 +257,43 @@ def execute_chapter(template: Path, edition: Edition, output: Path, project: Pro
     output.parent.mkdir(parents=True, exist_ok=True)
     kernel.ensure()
     kernel.run(RESET)
+    from nbclient.exceptions import CellTimeoutError
+
     try:
         nb = papermill.execute_notebook(str(template), str(output), parameters=parameters, kernel_name=KERNEL,
                                         engine_name=warm_engine(), warm_kernel=kernel, progress_bar=False,
-                                        log_output=False)
-    except PapermillExecutionError as exc:
-        failed = normalise(nbformat.read(str(output), as_version=4), template, project)
-        nbformat.write(failed, str(output))
-        code = [c for c in failed.cells if c.cell_type == "code" and ERROR_TAG not in c.metadata.get("tags", [])]
-        cell = next((n for n, c in enumerate(code, 1) if any(o.output_type == "error" for o in c.outputs)), None)
-        raise ExecutionError(edition.key, template.stem, cell, f"{exc.ename}: {exc.evalue}",
-                             project.relative(output)) from None
+                                        log_output=False, execution_timeout=CELL_TIMEOUT)
+    except (PapermillExecutionError, CellTimeoutError) as exc:
+        timed_out = isinstance(exc, CellTimeoutError)
+        read = [] if timed_out else files_read(kernel.run("", {"deps": DEPENDENCIES})["deps"])
+        if timed_out:
+            kernel.stop()  # still busy in the cell: the next chapter gets a new kernel
+        raw = nbformat.read(str(output), as_version=4)
+        code = [c for c in raw.cells if c.cell_type == "code" and ERROR_TAG not in c.metadata.get("tags", [])]
+        started = [n for n, c in enumerate(code, 1) if c.execution_count is not None]
+        nbformat.write(normalise(raw, template, project), str(output))
+        if timed_out:
+            cell = started[-1] if started else None  # the last cell to start is the one that did not finish
+            error = f"no result within {CELL_TIMEOUT} s (CSABOOK_CELL_TIMEOUT)"
+        else:
+            cell = next((n for n, c in enumerate(code, 1) if any(o.output_type == "error" for o in c.outputs)), None)
+            error = f"{exc.ename}: {exc.evalue}"
+            if exc.ename == "MemoryError":
+                error += f" (the kernel's limit is {KERNEL_MEMORY} MB: CSABOOK_KERNEL_MEMORY)"
+        raise ExecutionError(edition.key, template.stem, cell, error, project.relative(output), read) from None
     nbformat.write(normalise(nb, template, project), str(output))
-    found = kernel.run("", {"deps": DEPENDENCIES})["deps"]
+    return _dependencies(kernel.run("", {"deps": DEPENDENCIES})["deps"], template)
+
+
+def _dependencies(found: dict, template: Path) -> dict[str, str]:
     if found.get("status") != "ok":
         raise CsabookError(f"could not read the data files {template.stem} used: {found.get('evalue')}")
     return json.loads(ast.literal_eval(found["data"]["text/plain"]))
+
+
+def files_read(found: dict) -> list[str]:
+    """The data files a kernel has read so far (not those it only looked for), from its DEPENDENCIES reply."""
+    try:
+        return [path for path, mark in _dependencies(found, Path("chapter")).items() if mark.startswith("sha256:")]
+    except (CsabookError, ValueError, SyntaxError):
+        return []

@@ -22,6 +22,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from .errors import BuildError
+from .lifeline import die_with_parent
 from .markup import allowed_link, book_page
 
 CHROMIUM_ENV = "CSABOOK_CHROMIUM"
@@ -164,12 +165,12 @@ def print_document(config: dict, root: Chapter, parts: list, pages: dict[str, in
 
 def print_to_pdf(chromium: str, document: Path, output: Path) -> None:
     """Print one local HTML file to PDF with headless Chromium; a failure raises BuildError with its log."""
-    with tempfile.TemporaryDirectory(prefix="csabook-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="chromium-", dir=document.parent) as profile:
         cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={output}",
                document.resolve().as_uri()]
         try:
             result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
-                                    env={**os.environ, "HOME": profile})
+                                    env={**os.environ, "HOME": profile}, preexec_fn=die_with_parent)
         except subprocess.TimeoutExpired:
             raise BuildError(f"Chromium did not print {document.name} within {TIMEOUT} s") from None
     if result.returncode != 0 or not output.is_file() or output.stat().st_size == 0:
@@ -181,19 +182,28 @@ def print_to_pdf(chromium: str, document: Path, output: Path) -> None:
 def chapter_pages(pdf: Path) -> dict[str, int]:
     """The page (from 1) on which each named destination of the PDF, i.e. each chapter anchor, lies."""
     from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
 
-    reader = PdfReader(str(pdf))
-    return {name.lstrip("/"): reader.get_destination_page_number(dest) + 1
-            for name, dest in reader.named_destinations.items()}
+    try:
+        reader = PdfReader(str(pdf))
+        return {name.lstrip("/"): reader.get_destination_page_number(dest) + 1
+                for name, dest in reader.named_destinations.items()}
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        raise BuildError(f"Chromium reported success, but {pdf.name} is not a readable PDF ({type(exc).__name__}: "
+                         f"{exc}); expected the printed edition",
+                         hint="Check that `chromium --headless --print-to-pdf` works here.") from None
 
 
-def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = None) -> Path:
-    """Print the edition in `book_dir` (executed notebooks, _config.yml, _toc.yml) to `html_dir`/`name`."""
+def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = None, work: Path | None = None) -> Path:
+    """Print the edition in `book_dir` (executed notebooks, _config.yml, _toc.yml) to `html_dir`/`name`.
+
+    Temporary files go under `work` (a build passes its staging folder, which the next build empties).
+    """
     chromium = chromium or find_chromium()
     config, root, parts = read_edition(book_dir)
     anchors = [c.anchor for _, members in parts for c in members]
     pages: dict[str, int] | None = None
-    with tempfile.TemporaryDirectory(prefix="csabook-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="pdf-", dir=work) as tmp:
         document, printed = Path(tmp) / "edition.html", Path(tmp) / "edition.pdf"
         for _ in range(3):
             document.write_text(print_document(config, root, parts, pages), encoding="utf-8")

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .editions import Edition
+from .errors import BuildError
 from .paths import Project
 
 STORE = ".editions"
@@ -74,7 +75,13 @@ def clean_unreferenced(project: Project) -> None:
 def build_lock(project: Project, progress=print):
     """One build at a time per project: a second build waits. The lock dies with its process, even on SIGKILL."""
     project.build.mkdir(parents=True, exist_ok=True)
-    with open(project.build / ".build.lock", "a+") as handle:
+    lock = project.build / ".build.lock"
+    try:
+        handle = open(lock, "a+")
+    except OSError as exc:
+        raise BuildError(f"cannot take the build lock {project.relative(lock)}: {exc.strerror}; expected a file",
+                         hint=f"Remove it (rm -r {project.relative(lock)}); the next build creates it again.") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
