@@ -1,9 +1,11 @@
-"""`csabook new-year`: scaffold a new year's data and editions from the previous year's, and say what to update.
+"""`csabook new-year`: scaffold a new year's data and editions from the latest data, and say what to update.
 
-Every data file of the previous year is copied (district overlays included). Year-specific files are listed in
-the new layer's review.yml as needing review; the document's date is moved to the new year so that the scaffold
-validates and builds. Nothing existing is ever overwritten: the data folder is assembled aside and renamed into
-place, and the command refuses a year that already has data or parameters.
+Each county data file is taken from the latest year, up to the one started from, that holds it: the latest CSA
+content and the latest action plan, even when they come from different years (the CSA of 2022 and the Action Plan
+2024/25, say). District overlays come from the year started from. Every file carried over is listed in the new
+layer's review.yml, so that each chapter is marked as a draft until it is reviewed; the document's date is moved
+to the new year so that the scaffold validates and builds. Nothing existing is ever overwritten: the data folder
+is assembled aside and renamed into place, and the command refuses a year that already has data or parameters.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ TO_CHECK = {
     "contact.yml": "the contact details",
 }
 DISTRICT_UPDATE = "the district's own content for {year}"
+CARRIED = "check that it still holds for {year}"
+# The files a new year takes from earlier years: a CSA year's and the action plan (not the priorities history).
+CARRIED_FILES = schema.CSA_YEAR_FILES + ("action_plan",)
 
 
 @dataclass
@@ -64,6 +69,7 @@ class Scaffold:
     review: list[tuple[str, str]] = field(default_factory=list)  # (path, what to update)
     check: list[tuple[str, str]] = field(default_factory=list)  # (path, why to check it)
     params: list[str] = field(default_factory=list)  # the county's and every registered district's
+    sources: dict[str, int] = field(default_factory=dict)  # county file name -> the year it was carried from
 
 
 def default_previous(year: int, project: Project) -> int:
@@ -96,9 +102,21 @@ def check_new_year(year: int, previous: int, project: Project) -> None:
                                     "yourself to start again.")
 
 
-def _fill(text: str, year: int, previous: int) -> str:
+def _fill(text: str, year: int, previous: int, source: int | None = None) -> str:
+    """One of csabook's own review texts (never data text) with its years filled in."""
     return text.format(year=year, prev=previous, period=f"{year}/{(year + 1) % 100:02d}",
-                       achieved=f"{year - 1}/{year % 100:02d}")
+                       achieved=f"{year - 1}/{year % 100:02d}", source=source or previous)
+
+
+def latest_sources(previous: int, project: Project) -> dict[str, int]:
+    """For each county data file a new year carries, the latest year up to `previous` that holds it."""
+    sources = {}
+    for source in sorted((y for y in available_years(project) if y <= previous), reverse=True):
+        for name in CARRIED_FILES:
+            filename = schema.FILES[name].filename
+            if filename not in sources and (_county(project, source) / filename).is_file():
+                sources[filename] = source
+    return sources
 
 
 def move_document_date(path: Path, previous: int, year: int) -> None:
@@ -110,43 +128,53 @@ def move_document_date(path: Path, previous: int, year: int) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def write_review(folder: Path, previous: int, entries: list[tuple[str, str]], year: int) -> Path:
-    """The layer's review.yml: which copied files still need updating, and what to update."""
-    header = (f"# Files carried over from {previous} by `csabook new-year {year}` that still need updating.\n"
+def write_review(folder: Path, previous: int, entries: list[tuple[str, str, int]], year: int) -> Path:
+    """The layer's review.yml: which copied files still need updating, what to update, and (where it is not
+    `previous`) the year each was carried over from."""
+    header = (f"# Files carried over by `csabook new-year {year}` that still need updating.\n"
               "# Remove an entry once its file is updated, and this file once no entry is left.\n")
-    body = yaml.safe_dump({"from_year": previous, "files": [{"file": f, "update": u} for f, u in entries]},
-                          sort_keys=False, allow_unicode=True, width=120)
+    files = [{"file": f, "update": u, **({"from_year": y} if y != previous else {})} for f, u, y in entries]
+    body = yaml.safe_dump({"from_year": previous, "files": files}, sort_keys=False, allow_unicode=True, width=120)
     path = folder / "review.yml"
     path.write_text(header + body, encoding="utf-8")
     return path
 
 
-def copy_layer(source: Path, target: Path, year: int, previous: int, district: bool) -> list[tuple[str, str]]:
-    """Copy one layer's data files; return the (file, update) entries of its review list."""
+def copy_layer(sources: dict[str, Path], target: Path, year: int, previous: int,
+               district: bool) -> list[tuple[str, str]]:
+    """Copy one layer's data files (`sources`: file name -> the file to copy); return its review entries."""
     target.mkdir(parents=True)
     review = []
-    for path in sorted(source.iterdir()):
-        if not path.is_file() or path.name == "review.yml":
+    for name, path in sorted(sources.items()):
+        shutil.copy2(path, target / name)
+        source_year = int(path.parent.parent.name if not district else path.parent.parent.parent.name)
+        if name == "document.yml":
+            move_document_date(target / name, source_year, year)
+        if name == "README.md":
             continue
-        if path.name not in schema.FILES_BY_FILENAME and path.name != "README.md":
-            continue
-        shutil.copy2(path, target / path.name)
-        if path.name == "document.yml":
-            move_document_date(target / path.name, previous, year)
-        if district and path.name != "README.md":
-            review.append((path.name, _fill(DISTRICT_UPDATE, year, previous)))
-        elif path.name in YEAR_SPECIFIC:
-            review.append((path.name, _fill(YEAR_SPECIFIC[path.name], year, previous)))
+        if district:
+            update = DISTRICT_UPDATE
+        else:
+            update = YEAR_SPECIFIC.get(name) or (TO_CHECK.get(name, "") + "; " if name in TO_CHECK else "") + CARRIED
+            update += " (carried over from {source})"
+        review.append((name, _fill(update, year, previous, source_year), source_year))
     if review:
         write_review(target, previous, review, year)
-    return review
+    return [(name, update) for name, update, _ in review]
+
+
+def _layer_files(folder: Path) -> dict[str, Path]:
+    """The data files of a district overlay folder that a new year carries."""
+    return {p.name: p for p in sorted(folder.iterdir()) if p.is_file() and p.name != "review.yml"
+            and (p.name in schema.FILES_BY_FILENAME or p.name == "README.md")}
 
 
 def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold:
     """Create data/<year>/ from the previous year's files, and params/<year>/; see the module docstring."""
     previous = default_previous(year, project) if previous is None else previous
     check_new_year(year, previous, project)
-    problems = validate_editions([(previous, COUNTY)], project)
+    sources = latest_sources(previous, project)
+    problems = validate_editions(sorted({(y, COUNTY) for y in sources.values()}), project)
     if problems:
         raise DataError(problems)
     district_slugs(project)  # the register must be readable before anything is written
@@ -157,12 +185,14 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the year's folder is not
     try:
-        layers = [(source_year / COUNTY, staging / COUNTY, False)]
+        county = {name: _county(project, y) / name for name, y in sources.items()}
+        layers = [(county, staging / COUNTY, False)]
         overlays = source_year / "districts"
         if overlays.is_dir():
-            layers += [(d, staging / "districts" / d.name, True) for d in sorted(overlays.iterdir()) if d.is_dir()]
-        for source, target, district in layers:
-            for name, update in copy_layer(source, target, year, previous, district):
+            layers += [(_layer_files(d), staging / "districts" / d.name, True) for d in sorted(overlays.iterdir())
+                       if d.is_dir()]
+        for files, target, district in layers:
+            for name, update in copy_layer(files, target, year, previous, district):
                 result.review.append((f"{target.relative_to(staging)}/{name}", update))
             result.copied += [f"{target.relative_to(staging)}/{p.name}" for p in sorted(target.iterdir())
                               if p.name != "review.yml"]
@@ -175,6 +205,7 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     prefix = f"{project.relative(project.data)}/{year}/"
     result.copied = [prefix + p for p in result.copied]
     result.review = [(prefix + p, u) for p, u in result.review]
+    result.sources = sources
     result.check = [(prefix + f"county/{name}", why) for name, why in TO_CHECK.items()
                     if (project.data / str(year) / COUNTY / name).is_file()]
     written, _ = write_params(year, project)
@@ -185,11 +216,15 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
 def checklist(result: Scaffold) -> str:
     """The steps left to the analyst, in order, with the commands to run."""
     year, prev = result.year, result.previous
-    lines = [f"Scaffolded {year} from {prev}: {len(result.copied)} data file(s) copied, "
+    by_year = {y: sorted(n for n, s in result.sources.items() if s == y) for y in sorted(set(result.sources.values()))}
+    carried = ", ".join((", ".join(names) if len(names) <= 3 else f"{len(names)} files") + f" from {y}"
+                        for y, names in by_year.items())
+    lines = [f"Scaffolded {year} from the latest data up to {prev} ({carried}): {len(result.copied)} data file(s) "
+             "copied, "
              f"{len(result.params)} edition(s) defined in params/{year}/ (the county and every registered district).",
              "",
-             "Checklist:", "", "1. Update the year-specific files (each is listed in its folder's review.yml;",
-             "   remove an entry once done, and review.yml once it is empty):"]
+             "Checklist:", "", "1. Update or confirm every carried-over file: each is listed in its folder's review.yml",
+             "   and its chapter is marked as a draft until the entry is removed (remove review.yml once it is empty):"]
     lines += [f"   [ ] {path}: {update}" for path, update in result.review] or ["   (none)"]
     lines += ["", "2. Check the carried-over files that change when the priorities or partners change:"]
     lines += [f"   [ ] {path}: {why}" for path, why in result.check] or ["   (none)"]

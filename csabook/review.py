@@ -46,7 +46,7 @@ def pending_review(data: EditionData, *names: str) -> list[Pending]:
         review = found_review[0]
         for item in review.files:
             if item.file == path.name:
-                found.append(Pending(data.project.relative(path), review.from_year, item.update))
+                found.append(Pending(data.project.relative(path), item.from_year or review.from_year, item.update))
     return found
 
 
@@ -68,6 +68,9 @@ def review_problems(data: EditionData) -> list[Problem]:
             problems.append(Problem(shown, "from_year", f"{review.from_year} is not before {data.year}",
                                     "the earlier year the files were carried over from"))
         for i, item in enumerate(review.files):
+            if item.from_year is not None and item.from_year >= data.year:
+                problems.append(Problem(shown, f"files[{i}].from_year", f"{item.from_year} is not before {data.year}",
+                                        "the earlier year the file was carried over from"))
             if item.file not in schema.FILES_BY_FILENAME or item.file == "review.yml":
                 problems.append(Problem(shown, f"files[{i}].file", f"'{item.file}' is not a data file",
                                         "the name of a data file in the same folder"))

@@ -225,6 +225,7 @@ class PriorityList(Model):
 class ReviewItem(Model):
     file: str = Field(pattern=r"^[a-z0-9_]+\.(yml|csv)$")
     update: str = Field(min_length=1)
+    from_year: Optional[int] = Field(default=None, ge=1000, le=9999)  # where it differs from the layer's
 
 
 class Review(Model):

@@ -5,6 +5,8 @@ import shutil
 
 import yaml
 
+from csabook.assemble import toc_files
+
 from csabook.data import EditionData
 from csabook.diff import compare_years
 from csabook.explore import preview_chapter
@@ -16,14 +18,17 @@ def snapshot(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_new_year_2025_from_2024_builds(project, run_cli):
-    result = run_cli("new-year", "2025", "--from", "2024", root=project.root)
+def test_new_year_2025_carries_the_latest_csa_and_the_latest_action_plan(project, run_cli):
+    result = run_cli("new-year", "2025", root=project.root)
     assert result.returncode == 0, result.stderr
-    assert "data/2025/county/action_plan.yml: the action plan for 2025/26" in result.stdout
+    assert "(22 files from 2022, action_plan.yml from 2024)" in result.stdout
+    assert "data/2025/county/action_plan.yml: the action plan for 2025/26 (carried over from 2024)" in result.stdout
     assert "csabook validate --year 2025" in result.stdout and "csabook build --year 2025" in result.stdout
     county = project.data / "2025" / "county"
-    assert sorted(p.name for p in county.iterdir()) == ["action_plan.yml", "review.yml"]
+    csa = sorted(p.name for p in (project.data / "2022" / "county").iterdir())
+    assert sorted(p.name for p in county.iterdir()) == sorted(csa + ["action_plan.yml", "review.yml"])
     assert (county / "action_plan.yml").read_bytes() == (project.data / "2024/county/action_plan.yml").read_bytes()
+    assert (county / "foreword.yml").read_bytes() == (project.data / "2022/county/foreword.yml").read_bytes()
     assert yaml.safe_load((project.params / "2025" / "county.yml").read_text()) == {"year": 2025, "district": "county"}
     assert sorted(p.stem for p in (project.params / "2025").iterdir()) == sorted(
         p.stem for p in (project.params / "2024").iterdir())
@@ -34,8 +39,15 @@ def test_new_year_2025_from_2024_builds(project, run_cli):
     site = project.site / "2025" / "county"
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Draft edition" in home and "data/2025/county/action_plan.yml" in home
-    plan = (site / "action_plan.html").read_text(encoding="utf-8")
-    assert "Draft: this content was carried over from 2024 and has not been reviewed for 2025." in plan
+    toc = yaml.safe_load((project.book / "2025" / "county" / "_toc.yml").read_text(encoding="utf-8"))
+    chapters = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert set(chapters) == set(toc_files(yaml.safe_load((project.root / "_toc.yml").read_text()))) - {
+        "index", "local_priorities"}  # every CSA chapter and appendix, and the action plan
+    for chapter in chapters:
+        page = (site / f"{chapter}.html").read_text(encoding="utf-8")
+        source = 2024 if chapter.startswith("action_plan") else 2022
+        assert f"Draft: this content was carried over from {source} and has not been reviewed for 2025." in page, \
+            chapter
     assert 'href="2025/county/index.html"' in (project.site / "index.html").read_text(encoding="utf-8")
 
 
@@ -46,9 +58,10 @@ def test_a_full_year_is_copied_and_marked(project):
     assert sorted(p.name for p in new.iterdir()) == sorted([p.name for p in old.iterdir()] + ["review.yml"])
     review = EditionData(2023, "county", project).get("review")
     assert review.from_year == 2022
-    assert [f.file for f in review.files] == ["achievements.yml", "appendix_a.csv", "appendix_a.yml", "appendix_b.yml",
-                                              "appendix_c.yml", "document.yml", "foreword.yml", "morile.csv",
-                                              "version_control.yml"]
+    assert [f.file for f in review.files] == sorted(p.name for p in old.iterdir())  # each chapter a draft
+    updates = {f.file: f.update for f in review.files}
+    assert updates["achievements.yml"] == "the key achievements of 2022/23 (Ch.5) and the period (carried over from 2022)"
+    assert updates["plans.csv"] == "Ch.8, the list of plans; check that it still holds for 2023 (carried over from 2022)"
     assert (new / "priorities.yml").read_bytes() == (old / "priorities.yml").read_bytes()
     document = EditionData(2023, "county", project).get("document")
     assert document.date == "April 2023" and document.version == "6.0"
@@ -70,7 +83,8 @@ def test_the_explorer_shows_what_still_needs_review(project):
     html = "".join(preview.outputs)
     assert "Draft: this content was carried over from 2022" in html
     assert "the key achievements of 2022/23 (Ch.5) and the period" in html
-    assert "Draft" not in "".join(preview_chapter(2023, "county", "governance", project).outputs)
+    governance = "".join(preview_chapter(2023, "county", "governance", project).outputs)
+    assert "Ch.4, if the named responsible authorities changed; check that it still holds for 2023" in governance
 
 
 def test_reviewed_entries_can_be_removed_and_bad_entries_are_named(project, run_cli):
@@ -83,8 +97,11 @@ def test_reviewed_entries_can_be_removed_and_bad_entries_are_named(project, run_
     (project.data / "2023" / "county" / "morile.csv").unlink()
     result = run_cli("validate", "--year", "2023", root=project.root)
     assert result.returncode == 1
-    assert "data/2023/county/review.yml:files[6].file: 'morile.csv' is not in this folder" in result.stderr
-    assert "data/2023/county/review.yml:files[8].file: 'nothing.yml' is not a data file" in result.stderr
+    names = [f["file"] for f in review["files"]]
+    assert (f"data/2023/county/review.yml:files[{names.index('morile.csv')}].file: 'morile.csv' is not in this "
+            "folder") in result.stderr
+    assert (f"data/2023/county/review.yml:files[{names.index('nothing.yml')}].file: 'nothing.yml' is not a data "
+            "file") in result.stderr
     path.unlink()
     shutil.copy2(project.data / "2022" / "county" / "morile.csv", project.data / "2023" / "county" / "morile.csv")
     assert run_cli("validate", "--year", "2023", root=project.root).returncode == 0
