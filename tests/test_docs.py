@@ -96,6 +96,16 @@ def test_every_command_named_in_a_runbook_exists(name):
             assert option in flags, f"{name}: `csabook {word}` has no option {option}"
 
 
+@pytest.mark.parametrize("name", sorted(runbooks()))
+def test_a_runbook_puts_csabook_on_the_path_before_it_types_it(name):
+    """`make setup` installs csabook into .venv, which is not on the PATH until it is activated."""
+    text = runbooks()[name]
+    first = re.search(r"`csabook [a-z]", text)
+    if first:
+        activate = text.find("`source .venv/bin/activate`")
+        assert 0 <= activate < first.start(), f"{name} types csabook before `source .venv/bin/activate`"
+
+
 def test_the_runbook_check_catches_a_missing_command():
     assert named_commands("run `csabook frobnicate --year 2025` then `make all`") == [
         ("csabook frobnicate", ["--year"]), ("make all", [])]
