@@ -369,6 +369,35 @@ def _overlay_folder_problems(data: EditionData) -> list[Problem]:
             for n in names if n not in slugs]
 
 
+def declared_documents(project: Project) -> tuple[set[str], list[Problem]]:
+    """The ids of the source documents declared in data/documents.yml (and 'local'), with any problem reading it."""
+    path = project.data / schema.DOCUMENTS.filename
+    shown = project.relative(path)
+    if not path.is_file():
+        return set(), [Problem(shown, "", "the file is missing", "the list of source documents (see data/README.md)")]
+    try:
+        documents, _ = load_file(path, schema.DOCUMENTS, shown)
+    except DataError as exc:
+        return set(), list(exc.problems)
+    return {d.id for d in documents.documents} | {schema.LOCAL_DOCUMENT}, []
+
+
+def source_problems(data: "EditionData", declared: set[str]) -> list[Problem]:
+    """Every file the edition read must name a declared source document (its `source`, or a table's column)."""
+    problems = []
+    for name, read in data.reads.items():
+        content = data._loaded[name]
+        if isinstance(content, tuple):  # a table: each row's source column
+            named = [(f"row {i + 1} (source)", row.source) for i, row in enumerate(content)]
+        else:
+            named = [("source.document", content.source.document)] if hasattr(content, "source") else []
+        for where, document in named:
+            if document not in declared:
+                problems.append(Problem(read.path, where, f"'{document}' is not a declared source document",
+                                        "one of " + ", ".join(sorted(declared)) + " (see data/documents.yml)"))
+    return problems
+
+
 def validate_edition(year: int, district: str = COUNTY, project: Project | None = None) -> list[Problem]:
     """Every problem in an edition's data: each file's own, then the checks across its files.
 
@@ -390,6 +419,8 @@ def validate_edition(year: int, district: str = COUNTY, project: Project | None 
     if not failed:
         from .review import review_problems
 
+        declared, unreadable = declared_documents(data.project)
+        problems.extend(unreadable or source_problems(data, declared))
         problems.extend(_cross_checks(data))
         problems.extend(review_problems(data))
     return problems

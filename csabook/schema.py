@@ -11,7 +11,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from .markup import PLAIN_RULE, plain_text_problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DocumentId = Literal["kent-csa-2022", "kent-csa-action-plan-2024-25", "local"]
+# A source document's id: declared in data/documents.yml (checked across files), not fixed here, so that a new
+# year's CSA can name its own document. "local" marks content a district supplies for its own edition.
+DocumentId = Annotated[str, Field(pattern=SLUG, max_length=80)]
+LOCAL_DOCUMENT = "local"
 
 
 def _plain(value: str) -> str:
@@ -455,6 +458,27 @@ class LocalPriorities(Model):
         return self
 
 
+class SourceDocument(Model):
+    id: str = Field(pattern=SLUG, max_length=80)
+    title: str = Field(min_length=1)
+    date: Optional[str] = None
+    description: Optional[str] = None
+
+
+class Documents(Model):
+    """data/documents.yml: the published documents that data files are transcribed from."""
+
+    documents: list[SourceDocument] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([d.id for d in self.documents], "document id")
+        if LOCAL_DOCUMENT in [d.id for d in self.documents]:
+            raise ValueError(f"'{LOCAL_DOCUMENT}' is declared as a document; expected it to be kept for content a "
+                             "district supplies")
+        return self
+
+
 class District(Model):
     slug: str = Field(pattern=SLUG, max_length=40)
     name: PlainText
@@ -560,6 +584,7 @@ YEAR_KINDS = (("a CSA year", "document", CSA_YEAR_FILES),
               ("an action-plan year", "action_plan", ("action_plan",)),
               ("a year of the priorities history", "priority_list", ("priority_list",)))
 REGISTER = FileSpec("register", "register.yml", Register, "District register")
+DOCUMENTS = FileSpec("documents", "documents.yml", Documents, None)
 
 
 def describe_error(error: dict) -> tuple[tuple, str, str]:

@@ -435,3 +435,24 @@ def test_the_fictional_example_is_never_counted_among_the_district_csps(project)
     assert "0 of 12 district CSPs" in source, source
     _, source = appendix_a_counts(EditionData(2022, "examplebury", project))
     assert "0 of 12 district CSPs" in source, source
+
+
+# Source documents -------------------------------------------------------------------------------------------------
+
+
+def test_a_new_source_document_is_declared_in_data_not_in_code(project, validate):
+    edit(project, "2022/county/foreword.yml", 'document: "kent-csa-2022"', 'document: "kent-csa-2025"')
+    code, err = validate()
+    assert code == 1
+    assert (f"{C}foreword.yml:source.document: 'kent-csa-2025' is not a declared source document; expected one of "
+            "kent-csa-2022, kent-csa-action-plan-2024-25, local (see data/documents.yml)") in err, err
+    with open(project.data / "documents.yml", "a", encoding="utf-8") as documents:
+        documents.write('  - {id: kent-csa-2025, title: "A FICTIONAL test document"}\n')
+    assert validate() == (0, "")
+
+
+def test_a_table_row_names_a_declared_source_document(project, validate):
+    edit(project, "2022/county/plans.csv", ",kent-csa-2022,", ",kent-csa-1999,")
+    code, err = validate()
+    assert code == 1
+    assert f"{C}plans.csv:row 1 (source): 'kent-csa-1999' is not a declared source document" in err, err
