@@ -58,7 +58,8 @@ class YearDiff:
 
     @property
     def not_compared(self) -> list[AreaResult]:
-        return [r for r in self.results if not r.compared]
+        """The areas only one of the two years holds (an area neither holds is not part of either)."""
+        return [r for r in self.results if not r.compared and any(r.held)]
 
     @property
     def changes(self) -> list[Change]:
@@ -174,6 +175,43 @@ def pestelo_changes(a: EditionData, b: EditionData) -> list[Change]:
     return changes
 
 
+def _plan_rows(data: EditionData) -> dict[str, object]:
+    """Each action row of the action plan by 'objective-n' (its objective's number and its place there)."""
+    return {f"{o.number}-{i}": row for o in data.get("action_plan").objectives for i, row in enumerate(o.rows, 1)}
+
+
+def action_plan_changes(a: EditionData, b: EditionData) -> list[Change]:
+    """Objectives added, removed or changed; actions added, removed or moved between objectives; leads and
+    timescales of the same action row changed."""
+    old = {o.number: o for o in a.get("action_plan").objectives}
+    new = {o.number: o for o in b.get("action_plan").objectives}
+    changes = _moved("action_plan", "objective", {n: o.outcome for n, o in old.items()},
+                     {n: o.outcome for n, o in new.items()},
+                     lambda number, before, after: f"objective {number} now reads {quoted(after)}")
+    where_old = {text: n for n, o in old.items() for r in o.rows for text in r.actions}
+    where_new = {text: n for n, o in new.items() for r in o.rows for text in r.actions}
+    for text, number in where_new.items():
+        if text not in where_old:
+            changes.append(Change("action_plan", "added", "action", None, text,
+                                  f"action {quoted(text)} added (objective {number})"))
+        elif where_old[text] != number:
+            changes.append(Change("action_plan", "moved", "action", where_old[text], number,
+                                  f"action {quoted(text)} moved from objective {where_old[text]} to {number}"))
+    changes += [Change("action_plan", "removed", "action", text, None,
+                       f"action {quoted(text)} removed (objective {number})")
+                for text, number in where_old.items() if text not in where_new]
+    rows_old, rows_new = _plan_rows(a), _plan_rows(b)
+    for key, row in rows_new.items():
+        before = rows_old.get(key)
+        for field in ("lead", "timescale"):
+            if before is not None and getattr(before, field) != getattr(row, field):
+                changes.append(Change("action_plan", "changed", field, getattr(before, field), getattr(row, field),
+                                      f"objective {key.rsplit('-', 1)[0]}, action row {key.rsplit('-', 1)[1]}: "
+                                      f"{field} {quoted(getattr(before, field))} became "
+                                      f"{quoted(getattr(row, field))}"))
+    return changes
+
+
 AREAS = (
     Area("priorities", "Ch.6 Priorities and cross-cutting themes", ("priorities|priority_list",), priorities_changes,
          priorities_row),
@@ -185,6 +223,8 @@ AREAS = (
          lambda _: "Appendix B - MoRiLE outcomes refreshed"),
     Area("pestelo", "Appendix C Horizon scan (PESTELO)", ("appendix_c",), pestelo_changes,
          lambda _: "Appendix C - refreshed horizon scanning"),
+    Area("action_plan", "Action plan", ("action_plan",), action_plan_changes,
+         lambda _: "Action plan - objectives, actions, leads and timescales updated"),
 )
 
 _ROW_ORDER = ("Ch.", "Appendix A", "Appendix B", "Appendix C", "Appendix D", "Appendix E")
@@ -256,7 +296,7 @@ def format_diff(diff: YearDiff) -> str:
     if not diff.compared:
         lines += [f"Nothing to compare: {diff.before} and {diff.after} hold no data in common.", ""]
     if diff.not_compared:
-        lines.append("Not compared, as only one year or neither holds the data:")
+        lines.append("Not compared, as only one year holds the data:")
         lines += [f"  - {r.area.title} ({diff.held_text(r)})" for r in diff.not_compared]
         lines.append("")
     rows = diff.rows()

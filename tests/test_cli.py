@@ -39,7 +39,9 @@ def test_failing_cell_names_edition_chapter_cell_and_kept_notebook(project, run_
     result = run_cli("build", "--year", "2022", root=project.root)
     assert result.returncode == 1
     message = result.stderr
-    assert "2022/county: chapter 'version_control' failed in cell 6: ValueError: broken on purpose" in message
+    assert ("2022/county: chapter 'version_control' failed in cell 6 (rendering data/2021/county/priority_list.yml, "
+            "data/2022/county/priorities.yml, data/2022/county/version_control.yml): ValueError: broken on purpose"
+            ) in message
     kept = project.book / "2022" / "county" / "version_control.ipynb"
     assert f"kept at {kept.relative_to(project.root)}" in message
     assert kept.is_file()

@@ -135,3 +135,25 @@ def test_the_version_control_chapter_shows_changes_since_the_previous_edition(si
     assert "Changes since the previous edition" in html
     assert "Computed from the data of 2021 and 2022" in html
     assert "new priority ‘Violence Against Women and Girls (VAWG)’ added" in html
+
+
+def test_action_plans_are_compared_objective_by_objective(project):
+    from csabook.newyear import scaffold_year
+
+    scaffold_year(2025, None, project)
+    path = project.data / "2025" / "county" / "action_plan.yml"
+    plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first, second = plan["groups"][0]["objectives"][0], plan["groups"][0]["objectives"][1]
+    moved = first["rows"][0]["actions"].pop(0)
+    second["rows"][0]["actions"].append(moved)
+    second["rows"][0]["actions"].append("A FICTIONAL new action")
+    old_lead, first["rows"][0]["lead"] = first["rows"][0]["lead"], "Kent Police"
+    removed = next(g for g in plan["groups"][1:] if len(g["objectives"]) > 1)["objectives"].pop()
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    diff = compare_years(2024, 2025, project=project)
+    texts = [c.text for c in diff.changes]
+    assert f"action ‘{moved}’ moved from objective {first['number']} to {second['number']}" in texts
+    assert f"action ‘A FICTIONAL new action’ added (objective {second['number']})" in texts
+    assert f"objective ‘{removed['number']}’ removed" in texts
+    assert f"objective {first['number']}, action row 1: lead ‘{old_lead}’ became ‘Kent Police’" in texts
+    assert "Action plan - objectives, actions, leads and timescales updated" in diff.rows()
