@@ -9,14 +9,19 @@ from csabook.paths import PACKAGE_ROOT, get_project
 ROOT = PACKAGE_ROOT
 
 
+def copy_project(root):
+    """A writable copy of the project's sources (data, params, templates) in the folder `root`."""
+    for name in ("data", "params", "notebooks"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, root / name)
+    return get_project(root)
+
+
 @pytest.fixture
 def project(tmp_path):
-    """A writable copy of the project's sources (data, params, templates), for tests that change things."""
-    for name in ("data", "params", "notebooks"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    return get_project(tmp_path)
+    """A writable copy of the project's sources, for tests that change things."""
+    return copy_project(tmp_path)
 
 
 @pytest.fixture

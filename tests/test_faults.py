@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from csabook.build import STAMP, execute_with_retry
+from csabook.build import execute_with_retry
 from csabook.cache import ExecutionCache
 from csabook.errors import BuildError, CsabookError
 from csabook.pdf import chapter_pages
@@ -210,12 +210,17 @@ def test_a_failure_that_is_not_a_dead_kernel_is_reported_once_as_it_is(monkeypat
     assert str(exc.value) == "2022/county: chapter 'foreword': ModuleNotFoundError: No module named 'papermill'"
 
 
-def test_a_cell_that_runs_too_long_names_the_edition_chapter_and_cell(project):
+def build_with_cell(project, code: str, **env) -> subprocess.CompletedProcess:
+    """Build a small book whose foreword ends with a cell of `code`, with extra environment variables."""
     small_book(project)
-    append_cell(project, "foreword", nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
-    env = {**os.environ, "CSABOOK_ROOT": str(project.root), "CSABOOK_CELL_TIMEOUT": "3"}
-    result = subprocess.run([sys.executable, "-m", "csabook", "build", "--year", "2022"], capture_output=True,
-                            text=True, env=env, timeout=600)  # a hang guard
+    append_cell(project, "foreword", nbformat.v4.new_code_cell(code))
+    env = {**os.environ, "CSABOOK_ROOT": str(project.root), **env}
+    return subprocess.run([sys.executable, "-m", "csabook", "build", "--year", "2022"], capture_output=True,
+                          text=True, env=env, timeout=600)  # a hang guard
+
+
+def test_a_cell_that_runs_too_long_names_the_edition_chapter_and_cell(project):
+    result = build_with_cell(project, "import time\ntime.sleep(120)", CSABOOK_CELL_TIMEOUT="3")
     assert result.returncode == 1
     assert "2022/county: chapter 'foreword' failed in cell 5" in result.stderr, result.stderr
     assert "no result within 3 s (CSABOOK_CELL_TIMEOUT)" in result.stderr
@@ -223,11 +228,7 @@ def test_a_cell_that_runs_too_long_names_the_edition_chapter_and_cell(project):
 
 
 def test_a_kernel_out_of_memory_names_the_data_file_it_was_rendering(project):
-    small_book(project)
-    append_cell(project, "foreword", nbformat.v4.new_code_cell("grown = bytearray(8 * 1024 ** 3)"))
-    env = {**os.environ, "CSABOOK_ROOT": str(project.root), "CSABOOK_KERNEL_MEMORY": "3000"}
-    result = subprocess.run([sys.executable, "-m", "csabook", "build", "--year", "2022"], capture_output=True,
-                            text=True, env=env, timeout=600)  # a hang guard
+    result = build_with_cell(project, "grown = bytearray(8 * 1024 ** 3)", CSABOOK_KERNEL_MEMORY="3000")
     assert result.returncode == 1
     assert ("2022/county: chapter 'foreword' failed in cell 5 (rendering data/2022/county/foreword.yml): "
             "MemoryError") in result.stderr, result.stderr

@@ -11,11 +11,9 @@ build machine.
 from __future__ import annotations
 
 import csv
-import functools
 import http.server
 import io
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -23,10 +21,11 @@ import threading
 import pytest
 import yaml
 
-from csabook.paths import PACKAGE_ROOT, get_project
+from csabook.paths import get_project
 from csabook.pdf import pdf_name
 
 from .browser import browser_session, serve
+from .conftest import copy_project
 
 EDITIONS = ["2022/county", "2022/dover", "2024/county"]
 # Fields held to a strict form by their models: their values stay as they are.
@@ -116,11 +115,7 @@ def listener():
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory, listener):
-    root = tmp_path_factory.mktemp("hostile")
-    for name in ("data", "params", "notebooks"):
-        shutil.copytree(PACKAGE_ROOT / name, root / name)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(PACKAGE_ROOT / name, root / name)
+    root = copy_project(tmp_path_factory.mktemp("hostile")).root
     changed = make_hostile(root, listener.server_address[1])
     assert changed > 800, changed  # every text field of every file, not a sample
     env = {**os.environ, "CSABOOK_ROOT": str(root)}

@@ -17,7 +17,6 @@ import csv
 import io
 import os
 import resource
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -33,8 +32,10 @@ from csabook.errors import CsabookError, DataError
 from csabook.execute import chapter_available
 from csabook.explore import run_template
 from csabook.data import EditionData
-from csabook.paths import PACKAGE_ROOT, get_project
+from csabook.paths import PACKAGE_ROOT
 from csabook.pdf import pdf_name
+
+from .conftest import copy_project
 from csabook.years import validate_selection
 
 ROOT = PACKAGE_ROOT
@@ -174,12 +175,7 @@ def memory_guard():
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     """A writable copy of the project; each example mutates one file and puts it back."""
-    root = tmp_path_factory.mktemp("properties")
-    for name in ("data", "params", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(ROOT / name, root / name)
-    return get_project(root)
+    return copy_project(tmp_path_factory.mktemp("properties"))
 
 
 def _render_edition(project, year: int, district: str) -> None:
@@ -250,12 +246,7 @@ def plan_text_changes(draw) -> Mutation:
 
 @pytest.fixture(scope="module")
 def build_workspace(tmp_path_factory):
-    root = tmp_path_factory.mktemp("property-builds")
-    for name in ("data", "params", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(ROOT / name, root / name)
-    return get_project(root)
+    return copy_project(tmp_path_factory.mktemp("property-builds"))
 
 
 @settings(PROPERTY, max_examples=4)
