@@ -12,7 +12,7 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
-from .render import escape  # noqa: E402
+from .markup import escape  # noqa: E402
 
 PURPLE = "#4b2170"
 LIGHT_PURPLE = "#e6dcf0"

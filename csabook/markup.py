@@ -7,6 +7,7 @@ One definition, used by the renderer (csabook.render), the PDF (csabook.pdf) and
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 
 from markdown_it import MarkdownIt
@@ -61,6 +62,11 @@ def plain_text_problem(value: str) -> str | None:
     """What makes `value` not plain text, or None."""
     found = _NOT_PLAIN.search(value)
     return f"'{found.group(0)}' is not allowed here" if found else None
+
+
+def escape(text) -> str:
+    """Text as HTML text or an attribute value: every character markup could use, escaped."""
+    return html.escape("" if text is None else str(text), quote=True)
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

@@ -7,7 +7,6 @@ displays as text/html; a table also carries its CSV, which the build writes besi
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Iterable
 
@@ -15,7 +14,7 @@ import nh3
 
 from . import downloads
 from .markup import MARKDOWN as _markdown
-from .markup import allowed_link, slug
+from .markup import allowed_link, escape, slug
 
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -84,8 +83,6 @@ def inline(text: str) -> str:
     return sanitise(_markdown.renderInline(text or "")).strip()
 
 
-def escape(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
 
 
 def heading(text: str, level: int = 2) -> Html:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .data import COUNTY, available_years, validate_edition
+from .data import COUNTY, available_years
+from .validation import validate_edition
 from .editions import discover_editions, select_editions
 from .errors import Problem, SelectionError
 from .paths import YEAR_RULE, Project, parse_year

@@ -6,7 +6,8 @@ import pytest
 
 from csabook import open_edition
 from csabook.actionplan import actions_frame, objectives_per_group
-from csabook.data import reference_priorities, validate_edition
+from csabook.data import reference_priorities
+from csabook.validation import validate_edition
 from csabook.timescales import parse_timescale
 
 from .browser import browser_page, serve

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from csabook.data import EditionData, validate_edition
+from csabook.data import EditionData
+from csabook.validation import validate_edition
 from csabook.districts import load_register
 from csabook.editions import discover_editions, select_editions, write_params
 from csabook.errors import DataError, SelectionError

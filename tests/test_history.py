@@ -3,7 +3,8 @@
 import re
 
 from csabook import charts, open_edition, render
-from csabook.data import EditionData, validate_edition
+from csabook.data import EditionData
+from csabook.validation import validate_edition
 from csabook.history import chart_groups, history_alt, history_frame, list_changes, priority_history, tracks
 from csabook.years import validate_selection
 

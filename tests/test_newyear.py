@@ -68,7 +68,7 @@ def test_a_full_year_is_copied_and_marked(project):
     assert ("data/2023/county/priorities.yml", TO_CHECK_PRIORITIES) in result.check
     assert result.params[0] == "params/2023/county.yml" and "params/2023/dover.yml" in result.params
     assert len(result.params) == 13
-    from csabook.data import validate_edition
+    from csabook.validation import validate_edition
 
     assert validate_edition(2023, "county", project) == []
     assert compare_years(2022, 2023, project=project).changes == []
