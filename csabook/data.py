@@ -111,7 +111,8 @@ def load_file(path: Path, spec: schema.FileSpec, shown: str) -> tuple[object, st
                     loc, what, expected = schema.describe_error(error)
                     column = ".".join(str(part) for part in loc)
                     problems.append(Problem(shown, f"line {line} (row {i + 1}, column {column})", what, expected))
-        problems += _repeated_keys(rows, spec, parsed, shown)
+        if not problems:  # rows and their lines correspond only when every row is valid
+            problems = _repeated_keys(rows, spec, parsed, shown)
         if problems:
             raise DataError(problems)
         return tuple(rows), parsed.sha256
@@ -134,10 +135,8 @@ def load_file(path: Path, spec: schema.FileSpec, shown: str) -> tuple[object, st
 def _repeated_keys(rows: list, spec: schema.FileSpec, parsed: Parsed, shown: str) -> list[Problem]:
     """A row whose key columns (spec.key) repeat an earlier row's: a table shows each thing once."""
     problems, first = [], {}
-    for i, row in enumerate(rows):
+    for i, row in enumerate(rows if spec.key else ()):
         key = tuple(getattr(row, name) for name in spec.key)
-        if not spec.key:
-            break
         if key in first:
             problems.append(Problem(shown, f"line {parsed.lines.get((i,))}", f"{', '.join(spec.key)} "
                                     f"'{' / '.join(map(str, key))}' repeats line {first[key]}", "each row once"))
