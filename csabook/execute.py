@@ -34,8 +34,15 @@ START_TIMEOUT = 60
 # Limits of every kernel, from the environment: a cell that runs longer, or a kernel that needs more memory,
 # fails naming the edition, the chapter, the cell and the data files it had read. The real chapters need a few
 # seconds and a few hundred MB.
-CELL_TIMEOUT = int(os.environ.get("CSABOOK_CELL_TIMEOUT", "600"))  # seconds
-KERNEL_MEMORY = int(os.environ.get("CSABOOK_KERNEL_MEMORY", "4096"))  # MB of address space
+def _setting(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default)).strip()
+    if not (value.isascii() and value.isdigit() and int(value) > 0):
+        raise CsabookError(f"{name}={value!r} is not a positive whole number", hint=f"Unset it to use {default}.")
+    return int(value)
+
+
+CELL_TIMEOUT = _setting("CSABOOK_CELL_TIMEOUT", 600)  # seconds
+KERNEL_MEMORY = _setting("CSABOOK_KERNEL_MEMORY", 4096)  # MB of address space
 
 # Run in the kernel once, when it starts: end with the build, bound its memory, and the imports every chapter needs.
 WARM_UP = ("import csabook.lifeline as _l; _l.exit_with_parent({parent}); _l.limit_memory({memory}); del _l\n"

@@ -233,3 +233,12 @@ def test_a_kernel_out_of_memory_names_the_data_file_it_was_rendering(project):
     assert ("2022/county: chapter 'foreword' failed in cell 5 (rendering data/2022/county/foreword.yml): "
             "MemoryError") in result.stderr, result.stderr
     assert "the kernel's limit is 3000 MB" in result.stderr
+
+
+@pytest.mark.parametrize("name, value", [("CSABOOK_CELL_TIMEOUT", "abc"), ("CSABOOK_KERNEL_MEMORY", "-5")])
+def test_a_bad_limit_setting_is_one_line(project, name, value):
+    env = {**os.environ, "CSABOOK_ROOT": str(project.root), name: value}
+    result = subprocess.run([sys.executable, "-m", "csabook", "build", "--year", "2024"], capture_output=True,
+                            text=True, env=env, timeout=300)  # a hang guard
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {name}='{value}' is not a positive whole number"), result.stderr
