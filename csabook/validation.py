@@ -155,6 +155,14 @@ def declared_documents(project: Project) -> tuple[set[str], list[Problem]]:
     return {d.id for d in documents.documents} | {schema.LOCAL_DOCUMENT}, []
 
 
+def _source_line(path: Path) -> str:
+    """Where a YAML file's `source:` key stands ('line N (source.document)'), read again only to report it."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("source:"):
+            return f"line {number} (source.document)"
+    return "source.document"
+
+
 def source_problems(data: "EditionData", declared: set[str]) -> list[Problem]:
     """Every file the edition read must name a declared source document (its `source`, or a table's column)."""
     problems = []
@@ -163,7 +171,8 @@ def source_problems(data: "EditionData", declared: set[str]) -> list[Problem]:
         if isinstance(content, tuple):  # a table: each row's source column
             named = [(f"row {i + 1} (source)", row.source) for i, row in enumerate(content)]
         else:
-            named = [("source.document", content.source.document)] if hasattr(content, "source") else []
+            named = [(_source_line(data.project.root / read.path), content.source.document)] \
+                if hasattr(content, "source") else []
         for where, document in named:
             if document not in declared:
                 problems.append(Problem(read.path, where, f"'{document}' is not a declared source document",

@@ -444,8 +444,8 @@ def test_a_new_source_document_is_declared_in_data_not_in_code(project, validate
     edit(project, "2022/county/foreword.yml", 'document: "kent-csa-2022"', 'document: "kent-csa-2025"')
     code, err = validate()
     assert code == 1
-    assert (f"{C}foreword.yml:source.document: 'kent-csa-2025' is not a declared source document; expected one of "
-            "kent-csa-2022, kent-csa-action-plan-2024-25, local (see data/documents.yml)") in err, err
+    assert (f"{C}foreword.yml:line 1 (source.document): 'kent-csa-2025' is not a declared source document; "
+            "expected one of kent-csa-2022, kent-csa-action-plan-2024-25, local (see data/documents.yml)") in err, err
     with open(project.data / "documents.yml", "a", encoding="utf-8") as documents:
         documents.write('  - {id: kent-csa-2025, title: "A FICTIONAL test document"}\n')
     assert validate() == (0, "")
