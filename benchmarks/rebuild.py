@@ -30,9 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from csabook.assemble import plan_chapters, write_book_files  # noqa: E402
-from csabook.build import Progress, build_editions  # noqa: E402
-from csabook.editions import select_editions  # noqa: E402
+from csabook.pipeline.assemble import write_book_files  # noqa: E402
+from csabook.pipeline.plan import plan_chapters  # noqa: E402
+from csabook.pipeline.build import Progress, build_editions  # noqa: E402
+from csabook.model.editions import select_editions  # noqa: E402
 from csabook.paths import get_project  # noqa: E402
 
 EDITED_FROM, EDITED_TO = "Child Sexual Exploitation (CSE)", "Child Sexual Exploitation (CSE) [edited]"

@@ -6,9 +6,11 @@ import argparse
 import sys
 import traceback
 
-from . import __version__
-from .errors import CsabookError, printable
-from .paths import YEAR_RULE, get_project, parse_year
+from csabook.version import __version__
+from csabook.errors import CsabookError, DataError, printable
+from csabook import api
+from csabook.pipeline.publish import is_published
+from csabook.paths import YEAR_RULE, parse_year
 
 
 def year_argument(text: str) -> int:
@@ -34,19 +36,22 @@ class TerminalText:
 
 
 def cmd_build(args, project) -> int:
-    from .build import build_editions
-    from .editions import select_editions
-
-    editions = select_editions(args.year, args.district, project)
-    build_editions(editions, project, jobs=args.jobs, force=args.force)
-    print(f"Open {project.relative(project.site / 'index.html')}")
-    return 0
+    summary = api.build(args.year, args.district, project=project, jobs=args.jobs, force=args.force, pdf=args.pdf)
+    for problem in summary.problems:
+        print(problem, file=sys.stderr)
+    if summary.problems:
+        print(f"{len(summary.problems)} problem(s) found; nothing was executed or published.", file=sys.stderr)
+        print(DataError.hint, file=sys.stderr)
+        return 1
+    for failure in summary.failures:
+        print(f"error: {failure.report()}", file=sys.stderr)
+    if summary.built or summary.unchanged:
+        print(f"Open {project.relative(project.site / 'index.html')}")
+    return 0 if summary.ok else 1
 
 
 def cmd_validate(args, project) -> int:
-    from .years import validate_selection
-
-    checked = validate_selection(args.year, args.district, project)
+    checked = api.check(args.year, args.district, project=project)
     for p in checked.problems:
         print(p, file=sys.stderr)
     if checked.problems:
@@ -57,32 +62,24 @@ def cmd_validate(args, project) -> int:
 
 
 def cmd_editions(args, project) -> int:
-    from .editions import discover_editions
-
-    for e in discover_editions(project):
-        built = (project.site / e.key / "index.html").is_file()
+    for e in api.editions(project=project):
+        built = is_published(e, project)
         print(f"{e.key}\t{e.label()}\t{'built' if built else 'not built'}")
     return 0
 
 
 def cmd_new_year(args, project) -> int:
-    from .newyear import checklist, scaffold_year
-
-    print(checklist(scaffold_year(args.year, args.previous, project)))
+    print(api.new_year(args.year, previous=args.previous, project=project).text())
     return 0
 
 
 def cmd_diff(args, project) -> int:
-    from .diff import compare_years, format_diff
-
-    print(format_diff(compare_years(args.year_a, args.year_b, args.district, project)))
+    print(api.diff(args.year_a, args.year_b, args.district, project=project).text())
     return 0
 
 
 def cmd_params(args, project) -> int:
-    from .editions import write_params
-
-    written, unchanged = write_params(args.year, project)
+    written, unchanged = api.write_params(args.year, project)
     for path in written:
         print(f"wrote {project.relative(path)}")
     print(f"{len(written)} file(s) written, {len(unchanged)} already up to date.")
@@ -90,7 +87,7 @@ def cmd_params(args, project) -> int:
 
 
 def add_selection(command: argparse.ArgumentParser) -> None:
-    """--year and --district, which choose editions (csabook.editions.select_editions)."""
+    """--year and --district, which choose editions (csabook.model.editions.select_editions)."""
     command.add_argument("--year", default=None, help="a year, or 'all' (default: all)")
     command.add_argument("--district", default=None, help="a district slug, 'county' or 'all' (default: county)")
 
@@ -100,6 +97,9 @@ def make_parser() -> argparse.ArgumentParser:
                                      "Jupyter Book, one edition per year and district.")
     parser.add_argument("--version", action="version", version=f"csabook {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    parser.add_argument("--project", metavar="DIR", default=None,
+                        help="the project folder (default: $CSABOOK_ROOT, else the nearest folder at or above the "
+                        "working folder holding _config.yml, data/ and params/)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = sub.add_parser("build", help="execute the notebooks and publish the site for the chosen editions",
@@ -108,6 +108,8 @@ def make_parser() -> argparse.ArgumentParser:
     add_selection(build)
     build.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: number of cores)")
     build.add_argument("--force", action="store_true", help="execute every notebook, ignoring any cache")
+    build.add_argument("--no-pdf", dest="pdf", action="store_false",
+                       help="skip the PDF (Chromium is then not needed); no page links one")
     build.set_defaults(func=cmd_build)
 
     validate = sub.add_parser("validate", help="check the data files without executing anything",
@@ -159,7 +161,7 @@ def _run(argv: list[str] | None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args, get_project())
+        return args.func(args, api.project_at(args.project))
     except CsabookError as exc:
         if args.debug:
             traceback.print_exc()

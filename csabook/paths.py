@@ -1,4 +1,4 @@
-"""Where everything lives, found from the package (or CSABOOK_ROOT), never from the working directory."""
+"""Where everything lives: the project is found the way git finds a repository, and the package's own files."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CsabookError
+from csabook.errors import CsabookError
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent  # the installed package: its static assets, never the project
+STATIC = PACKAGE / "static"
+PROJECT_MARKERS = ("_config.yml", "data/", "params/")  # what makes a folder a csabook project
 
 YEARS = range(2000, 2100)
 YEAR_RULE = f"a year of four digits from {YEARS.start} to {YEARS.stop - 1}"
@@ -79,17 +81,44 @@ class Project:
             return str(path)
 
 
+def is_project(folder: Path) -> bool:
+    return (folder / "_config.yml").is_file() and (folder / "data").is_dir() and (folder / "params").is_dir()
+
+
+def find_project(start: str | os.PathLike) -> Path | None:
+    """The nearest folder at or above `start` holding _config.yml, data/ and params/, or None."""
+    start = Path(start).resolve()
+    return next((folder for folder in (start, *start.parents) if is_project(folder)), None)
+
+
 def get_project(root: str | os.PathLike | None = None) -> Project:
-    """The project at `root`, else at $CSABOOK_ROOT, else the one this package was installed from.
+    """The project at `root` (--project), else at $CSABOOK_ROOT, else the nearest one at or above the working folder.
 
     Raises CsabookError naming where the folder came from when it is not a project folder.
     """
-    from_env = root is None and bool(os.environ.get("CSABOOK_ROOT"))
-    chosen = root or os.environ.get("CSABOOK_ROOT") or PACKAGE_ROOT
+    marks = ", ".join(PROJECT_MARKERS)
+    if root is None and not os.environ.get("CSABOOK_ROOT"):
+        found = find_project(Path.cwd())
+        if found is None:
+            raise CsabookError(f"no csabook project here: neither {Path.cwd()} nor a folder above it holds {marks}",
+                               hint="Run csabook inside a project folder, or pass --project DIR (or set CSABOOK_ROOT).")
+        return Project(found)
+    from_env = root is None
+    chosen = root if root is not None else os.environ["CSABOOK_ROOT"]
     path = Path(chosen)
-    if not (path / "data").is_dir():
+    if not is_project(path):
         named = f"CSABOOK_ROOT={chosen}" if from_env else f"the project folder {chosen}"
-        state = "does not exist" if not path.exists() else "is not a folder" if not path.is_dir() else "has no data/"
-        raise CsabookError(f"{named} {state}; expected a csabook project folder, holding data/ and params/",
-                           hint="Set CSABOOK_ROOT to the project folder, or unset it to use this checkout.")
+        missing = [m for m in PROJECT_MARKERS if not (path / m.rstrip("/")).exists()]
+        state = ("does not exist" if not path.exists() else "is not a folder" if not path.is_dir()
+                 else f"has no {', '.join(missing)}" if missing else f"does not hold {marks} as expected")
+        raise CsabookError(f"{named} {state}; expected a csabook project folder, holding {marks}",
+                           hint="Pass --project DIR or set CSABOOK_ROOT to the project folder, or unset it and run "
+                                "inside one.")
     return Project(path.resolve())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `path` whole or not at all: a reader, or a build killed meanwhile, never sees half a file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

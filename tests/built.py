@@ -1,20 +1,21 @@
-"""The published site of the default build, and the editions in it (`make test` runs `make book` first)."""
+"""The editions the `site` fixture builds (every year's county edition), any others already built, and their pages."""
 
 from __future__ import annotations
 
-import yaml
+from csabook.model.editions import Edition, discover_editions
+from csabook.paths import get_project
+from csabook.pipeline.plan import plan_chapters
+from tests import REPO
 
-from csabook.assemble import toc_files
-from csabook.editions import discover_editions
-from csabook.paths import PACKAGE_ROOT, get_project
-
-SITE = PACKAGE_ROOT / "_build" / "site"
-BUILT = [e.key for e in discover_editions(get_project()) if (SITE / e.key / "index.html").is_file()]
-# Tests are parametrised over EDITIONS; when nothing is built they fail on 2022/county rather than run nothing.
-EDITIONS = BUILT or ["2022/county"]
+SITE = REPO / "_build" / "site"
+PROJECT = get_project(REPO)
+DEFAULT = [e.key for e in discover_editions(PROJECT) if e.is_county]
+BUILT = [e.key for e in discover_editions(PROJECT) if (SITE / e.key / "index.html").is_file()]
+# The browser and PDF tests cover the default editions, and whatever else has been built.
+EDITIONS = sorted(set(DEFAULT) | set(BUILT))
 
 
 def chapters_of(edition: str) -> list[str]:
-    """The names of the edition's pages in book order (root first), from the _toc.yml it was built with."""
-    toc = yaml.safe_load((PACKAGE_ROOT / "book" / edition / "_toc.yml").read_text(encoding="utf-8"))
-    return toc_files(toc)
+    """The names of the edition's pages in book order (root first), as the build plans them from the sources."""
+    year, district = edition.split("/")
+    return [t.stem for t in plan_chapters(Edition(int(year), district), PROJECT)]

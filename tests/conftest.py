@@ -1,12 +1,25 @@
+"""Fixtures. Two tiers: the unit tier (`pytest -m "not built"`) builds nothing and starts no kernel; tests marked
+`built` need built editions (the `site` fixture builds the default ones once per session, or finds `make book`'s)
+or run builds of their own."""
+
+import io
+import os
 import shutil
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 
 import pytest
 
-from csabook.paths import PACKAGE_ROOT, get_project
+from csabook import cli
+from csabook.paths import get_project
+from tests import REPO
 
-ROOT = PACKAGE_ROOT
+# Fixtures that need built editions: a test using one is in the `built` tier.
+BUILT_FIXTURES = {"site"}
+
+ROOT = REPO
 
 
 def copy_project(root):
@@ -24,27 +37,70 @@ def project(tmp_path):
     return copy_project(tmp_path)
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BUILT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.built)
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a `csabook` command did: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 @pytest.fixture
 def run_cli():
-    """Run the real `csabook` command in a subprocess against a project folder."""
+    """Run `csabook ARGS` in this process (csabook.cli.main), against the project at `root` (default: this checkout,
+    found from the working folder)."""
 
     def run(*args, root=None):
-        env = None
+        out, err = io.StringIO(), io.StringIO()
+        before = os.environ.get("CSABOOK_ROOT")
         if root is not None:
-            import os
+            os.environ["CSABOOK_ROOT"] = str(root)
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                try:
+                    code = cli.main([str(a) for a in args])
+                except SystemExit as exc:  # argparse: --help, --version, a usage error
+                    code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        finally:
+            if root is not None:
+                if before is None:
+                    os.environ.pop("CSABOOK_ROOT", None)
+                else:
+                    os.environ["CSABOOK_ROOT"] = before
+        return Ran(code, out.getvalue(), err.getvalue())
 
-            env = {**os.environ, "CSABOOK_ROOT": str(root)}
-        return subprocess.run([sys.executable, "-m", "csabook", *args], capture_output=True, text=True, env=env)
+    return run
+
+
+@pytest.fixture
+def run_process():
+    """Run the real `csabook` command in a subprocess: for what only a process shows (exit codes, signals, locks)."""
+
+    def run(*args, root=None, **kwargs):
+        env = {**os.environ, "CSABOOK_ROOT": str(root)} if root is not None else None
+        return subprocess.run([sys.executable, "-m", "csabook", *map(str, args)], capture_output=True, text=True,
+                              env=env, **kwargs)
 
     return run
 
 
 @pytest.fixture(scope="session")
 def site():
-    """The published site of the default build (`make book` runs before the tests)."""
-    site = ROOT / "_build" / "site"
-    assert (site / "2022" / "county" / "index.html").is_file(), "the site is not built: run `make book` first"
-    return site
+    """The published site of the default editions (all years, county), built once per session; a site that
+    `make book` already built from the same inputs is used as it is."""
+    from csabook import api
+    from csabook.pipeline.build import Progress
+
+    summary = api.build("all", "county", project=ROOT, progress=Progress(io.StringIO()))
+    assert summary.ok, [str(p) for p in summary.problems] + [f.report() for f in summary.failures]
+    return ROOT / "_build" / "site"
 
 
 def append_cell(project, chapter: str, cell) -> None:

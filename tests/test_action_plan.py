@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 from csabook import open_edition
-from csabook.actionplan import actions_frame, objectives_per_group
-from csabook.data import reference_priorities
-from csabook.validation import validate_edition
-from csabook.timescales import parse_timescale
+from csabook.content.actionplan import actions_frame, objectives_per_group
+from csabook.model.loader import reference_priorities
+from csabook.validation.edition import validate_edition
+from csabook.model.timescales import parse_timescale
 
 from .browser import browser_page, serve
 

@@ -1,5 +1,6 @@
 """The command line: selection errors, edition listing, and a failing cell's message."""
 
+import pytest
 import nbformat
 
 
@@ -30,6 +31,7 @@ def test_validate_succeeds_on_the_shipped_data(run_cli):
     assert "OK: 1 edition(s) valid: 2022/county" in result.stdout
 
 
+@pytest.mark.built
 def test_failing_cell_names_edition_chapter_cell_and_kept_notebook(project, run_cli):
     path = project.notebooks / "version_control.ipynb"
     nb = nbformat.read(path, as_version=4)

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from csabook import open_edition
-from csabook.diff import compare_years, format_diff
+from csabook.tools.diff import compare_years, format_diff
 
 
 def test_diff_2021_2022_prints_the_three_changes(run_cli):
@@ -138,7 +138,7 @@ def test_the_version_control_chapter_shows_changes_since_the_previous_edition(si
 
 
 def test_action_plans_are_compared_objective_by_objective(project):
-    from csabook.newyear import scaffold_year
+    from csabook.tools.newyear import scaffold_year
 
     scaffold_year(2025, None, project)
     path = project.data / "2025" / "county" / "action_plan.yml"

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from csabook.data import EditionData
-from csabook.validation import validate_edition
-from csabook.districts import load_register
-from csabook.editions import discover_editions, select_editions, write_params
+from csabook.model.loader import EditionData
+from csabook.validation.edition import validate_edition
+from csabook.model.districts import load_register
+from csabook.model.editions import discover_editions, select_editions, write_params
 from csabook.errors import DataError, SelectionError
-from csabook.returns import appendix_a_counts
+from csabook.content.returns import appendix_a_counts
 
 from .conftest import ROOT
 
@@ -163,6 +163,7 @@ def test_the_template_overlay_is_refused_until_every_placeholder_is_replaced(pro
     assert validate_edition(2022, "dover", project) == []
 
 
+@pytest.mark.built
 def test_the_fictional_district_edition_shows_local_content_and_marks_the_rest(project, run_cli):
     add_example(project)
     set_toc(project, ["foreword", "introduction", "local_priorities", "appendix_a"])
@@ -189,6 +190,7 @@ def test_the_fictional_district_edition_shows_local_content_and_marks_the_rest(p
     assert 'href="2022/examplebury/index.html"' in index
 
 
+@pytest.mark.built
 def test_district_all_builds_every_district_edition(project, run_cli):
     set_toc(project, ["foreword"])
     result = run_cli("build", "--year", "2022", "--district", "all", root=project.root)

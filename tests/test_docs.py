@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from csabook.cli import make_parser
-from csabook.paths import PACKAGE_ROOT
+from tests import REPO
 
-README = (PACKAGE_ROOT / "README.md").read_text(encoding="utf-8")
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def commands():
@@ -40,9 +40,9 @@ def normalise(requirement: str) -> str:
 
 
 def test_environment_yml_matches_pyproject():
-    project = tomllib.loads((PACKAGE_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
-    env = yaml.safe_load((PACKAGE_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
     conda += [d for d in next(d for d in env["dependencies"] if isinstance(d, dict))["pip"] if d != "-e ."]
     assert sorted(map(normalise, conda)) == sorted(map(normalise, wanted))
@@ -53,15 +53,15 @@ def runbooks() -> dict[str, str]:
     found = {}
     for match in re.finditer(r"^## (Runbook[^\n]*)\n(.*?)(?=^## |\Z)", README, flags=re.M | re.S):
         found[match.group(1)] = match.group(2)
-    docs = PACKAGE_ROOT / "docs"
+    docs = REPO / "docs"
     if docs.is_dir():
         for path in sorted(docs.rglob("*.md")):
-            found[str(path.relative_to(PACKAGE_ROOT))] = path.read_text(encoding="utf-8")
+            found[str(path.relative_to(REPO))] = path.read_text(encoding="utf-8")
     return found
 
 
 def make_targets() -> set[str]:
-    makefile = (PACKAGE_ROOT / "Makefile").read_text(encoding="utf-8")
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     return set(re.findall(r"^([a-z][a-z0-9_-]*):", makefile, flags=re.M))
 
 

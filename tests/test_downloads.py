@@ -7,13 +7,15 @@ import json
 import pandas as pd
 import pytest
 
-from csabook import downloads, render
+from csabook.html import downloads
+
+from csabook.html import primitives as html
 from csabook.errors import BuildError
-from csabook.paths import PACKAGE_ROOT
+from tests import REPO
 
 from .built import SITE
 
-BOOK = PACKAGE_ROOT / "book" / "2022" / "county"
+BOOK = REPO / "book" / "2022" / "county"
 
 
 def parse(text):
@@ -23,7 +25,7 @@ def parse(text):
 def test_table_links_its_csv_and_carries_the_same_rows():
     frame = pd.DataFrame({"Issue": ["<b>x</b>", "=HYPERLINK(\"http://x\")"], "Count": [1, 2],
                           "Items": [["one", "two"], []]})
-    out = render.table(frame, "Test table: issues", numeric=["Count"])
+    out = html.table(frame, "Test table: issues", numeric=["Count"])
     assert '<table class="csa-table" id="table-test-table-issues">' in out.markup
     assert ('<a href="_static/downloads/test-table-issues.csv" download data-csa-csv="table-test-table-issues">'
             "Download CSV") in out.markup
@@ -35,14 +37,14 @@ def test_table_links_its_csv_and_carries_the_same_rows():
 
 
 def test_downloads_survive_joining_and_reach_the_mime_bundle():
-    first = render.table(pd.DataFrame({"A": [1]}), "First")
-    second = render.table(pd.DataFrame({"B": [2]}), "Second")
-    joined = render.join([render.heading("x"), first + second])
+    first = html.table(pd.DataFrame({"A": [1]}), "First")
+    second = html.table(pd.DataFrame({"B": [2]}), "Second")
+    joined = html.join([html.heading("x"), first + second])
     assert [d["name"] for d in joined.downloads] == ["first.csv", "second.csv"]
     bundle = joined._repr_mimebundle_()
     assert bundle["text/html"] == joined.markup
     assert [f["name"] for f in bundle[downloads.MIME]["files"]] == ["first.csv", "second.csv"]
-    assert downloads.MIME not in render.heading("no table")._repr_mimebundle_()
+    assert downloads.MIME not in html.heading("no table")._repr_mimebundle_()
     json.dumps(bundle)
 
 
@@ -77,7 +79,7 @@ def test_workbook_keeps_text_as_text(tmp_path):
     assert sheet["A2"].data_type == "s"
 
 
-def test_executed_notebooks_carry_their_tables_csv_and_the_site_shows_only_html():
+def test_executed_notebooks_carry_their_tables_csv_and_the_site_shows_only_html(site):
     entries = downloads.notebook_downloads(BOOK / "leads.ipynb")
     assert [e["name"] for e in entries] == ["lead-officers-for-each-priority.csv"]
     assert len(parse(entries[0]["csv"])) == 1 + 8

@@ -2,7 +2,7 @@
 
 import pytest
 
-from csabook.validation import validate_edition
+from csabook.validation.edition import validate_edition
 
 
 def edit(project, name, old, new):

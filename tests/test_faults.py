@@ -14,14 +14,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from csabook.build import execute_with_retry
-from csabook.cache import ExecutionCache
+from csabook.pipeline.build import execute_with_retry
+from csabook.pipeline.cache import ExecutionCache
 from csabook.errors import BuildError, CsabookError
-from csabook.pdf import chapter_pages
-from csabook.publish import build_lock
+from csabook.pipeline.pdf import chapter_pages
+from csabook.pipeline.publish import build_lock
 
 from .conftest import append_cell
 from .test_safe_builds import build, small_book, snapshot
+
+pytestmark = pytest.mark.built  # runs builds or kernels of its own
 
 
 def descendants(pid: int) -> set[int]:
@@ -160,7 +162,7 @@ def test_a_cache_entry_of_the_wrong_shape_is_damaged_not_a_crash(project, tmp_pa
     stored = cache.store("K" * 64, notebook, {})
     text = json.dumps(entry).replace('"K"', json.dumps("K" * 64))
     if isinstance(entry, dict):
-        from csabook.data import sha256_of
+        from csabook.model.reads import sha256_of
 
         text = text.replace('"S"', json.dumps(sha256_of(stored)))
     (stored.parent / "entry.json").write_text(text, encoding="utf-8")
@@ -183,7 +185,7 @@ def test_a_lock_that_is_a_folder_is_one_line(project):
 
 
 def test_a_failure_that_is_not_a_dead_kernel_is_reported_once_as_it_is(monkeypatch, project):
-    import csabook.build as build_module
+    import csabook.pipeline.build as build_module
 
     calls = []
 

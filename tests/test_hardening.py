@@ -20,10 +20,10 @@ import yaml
 
 from csabook import cli
 from csabook.errors import Problem, printable
-from csabook.pdf import print_links
-from csabook.render import inline, markdown
-from csabook.readers import read_yaml
-from csabook.timescales import parse_timescale
+from csabook.pipeline.pdf import print_links
+from csabook.html.primitives import inline, markdown
+from csabook.model.readers import read_yaml
+from csabook.model.timescales import parse_timescale
 
 C = "data/2022/county/"
 
@@ -74,7 +74,7 @@ def test_an_ampersand_in_a_name_is_allowed(validate):
 def test_the_theme_prints_the_title_escaped_once():
     from markupsafe import Markup
 
-    from csabook.sphinxext import _escape_titles
+    from csabook.pipeline.sphinxext import _escape_titles
 
     context = {"docstitle": "Kent CSA 2022 – Folkestone & Hythe <b> edition", "shorttitle": "x"}
     _escape_titles(None, "index", "page.html", context, None)
@@ -152,7 +152,7 @@ def test_a_400_kb_paragraph_of_emphasis_markers_is_one_line_within_bounded_memor
 
 
 def test_a_long_timescale_parses_in_linear_time():
-    code = "from csabook.timescales import parse_timescale; print(parse_timescale('a' * 60_000).kind)"
+    code = "from csabook.model.timescales import parse_timescale; print(parse_timescale('a' * 60_000).kind)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)  # hang guard
     assert result.stdout.strip() == "unparsed", result.stderr
 
@@ -285,7 +285,7 @@ def test_the_column_headings_match_the_columns_the_chapter_shows(project, valida
     ("表", "t-"), ("Таблица", "t-"), ("A" * 300, "a" * 53 + "-"),
 ])
 def test_download_names_are_bounded_slugs_with_a_stable_fallback(caption, name):
-    from csabook.markup import SLUG_LIMIT, slug
+    from csabook.model.markup import SLUG_LIMIT, slug
 
     assert slug(caption).startswith(name) and len(slug(caption)) <= SLUG_LIMIT
     assert slug(caption) == slug(caption) and slug(caption + "x") != slug(caption)
@@ -305,7 +305,7 @@ def test_two_appendix_e_headings_with_one_download_name_are_refused(project, val
 
 
 def test_chart_labels_are_never_parsed_as_mathtext():
-    from csabook.charts import bar_chart
+    from csabook.figures.charts import bar_chart
 
     svg = bar_chart(["$$ and $a^$", "cost $5"], [1, 2], "count", "alt")
     assert "$$ and $a^$" in svg
@@ -424,9 +424,9 @@ def test_a_wrong_project_folder_is_named_with_its_variable(tmp_path, root, state
 
 
 def test_the_fictional_example_is_never_counted_among_the_district_csps(project):
-    from csabook.data import EditionData
-    from csabook.districts import load_register
-    from csabook.returns import appendix_a_counts
+    from csabook.model.loader import EditionData
+    from csabook.model.districts import load_register
+    from csabook.content.returns import appendix_a_counts
     from tests.test_districts import add_example  # exactly what the example's README says to do
 
     add_example(project)

@@ -2,11 +2,15 @@
 
 import re
 
-from csabook import charts, open_edition, render
-from csabook.data import EditionData
-from csabook.validation import validate_edition
-from csabook.history import chart_groups, history_alt, history_frame, list_changes, priority_history, tracks
-from csabook.years import validate_selection
+from csabook import open_edition
+
+from csabook.figures import charts
+
+from csabook.html import views
+from csabook.model.loader import EditionData
+from csabook.validation.edition import validate_edition
+from csabook.content.history import chart_groups, history_alt, history_frame, list_changes, priority_history, tracks
+from csabook.validation.selection import validate_selection
 
 
 def names(listed, kind):
@@ -105,10 +109,10 @@ def test_history_table_and_basis():
     frame = history_frame(past)
     assert list(frame["Year"]) == [f"{y} ({y}/{(y + 1) % 100})" for y in range(2017, 2023)]
     assert frame["Changes from the year before"][2] == ["no change"]
-    html = render.priority_history(past).markup
+    html = views.priority_history(past).markup
     assert "Priorities and cross-cutting themes by year, 2017 to 2022" in html
     assert "data/2017/county/priority_list.yml" in html
-    assert render.priority_history(past[-1:]).markup == ""
+    assert views.priority_history(past[-1:]).markup == ""
 
 
 def test_the_2022_edition_shows_the_history(site):

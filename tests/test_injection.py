@@ -22,10 +22,12 @@ import pytest
 import yaml
 
 from csabook.paths import get_project
-from csabook.pdf import pdf_name
+from csabook.model.editions import pdf_name
 
 from .browser import browser_session, serve
 from .conftest import copy_project
+
+pytestmark = pytest.mark.built  # runs builds or kernels of its own
 
 EDITIONS = ["2022/county", "2022/dover", "2024/county"]
 # Fields held to a strict form by their models: their values stay as they are.

@@ -1,7 +1,7 @@
 """The 2022 county data loads into typed records with the published counts."""
 
 from csabook import open_edition
-from csabook.validation import validate_edition
+from csabook.validation.edition import validate_edition
 
 
 def test_2022_county_data_is_valid():

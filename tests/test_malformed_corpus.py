@@ -1,9 +1,6 @@
 """A corpus of malformed data: each case exits non-zero, names the file and place, and leaves the site untouched."""
 
 import hashlib
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -65,14 +62,12 @@ def test_corpus_has_at_least_thirty_cases():
 
 
 @pytest.mark.parametrize("name, old, new, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
-def test_malformed_case(project, published, name, old, new, expected):
+def test_malformed_case(project, published, run_cli, name, old, new, expected):
     path = project.data / "2022" / "county" / name
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    env = {**os.environ, "CSABOOK_ROOT": str(project.root)}
-    result = subprocess.run([sys.executable, "-m", "csabook", "build", "--year", "2022"], capture_output=True,
-                            text=True, env=env)
+    result = run_cli("build", "--year", "2022", root=project.root)
     assert result.returncode == 1, result.stdout + result.stderr
     lines = [l for l in result.stderr.splitlines() if (C + name) in l]
     assert lines, result.stderr
@@ -88,10 +83,9 @@ def test_malformed_case(project, published, name, old, new, expected):
     (b"", "line 1: the file is empty"),
     (b"- just\n- a list\n", "line 1: the top level is not a mapping"),
 ])
-def test_encoding_and_shape_cases(project, published, raw, expected):
+def test_encoding_and_shape_cases(project, published, run_cli, raw, expected):
     (project.data / "2022" / "county" / "contact.yml").write_bytes(raw)
-    env = {**os.environ, "CSABOOK_ROOT": str(project.root)}
-    result = subprocess.run([sys.executable, "-m", "csabook", "validate"], capture_output=True, text=True, env=env)
+    result = run_cli("validate", root=project.root)
     assert result.returncode == 1
     assert f"{C}contact.yml:{expected}" in result.stderr, result.stderr
     assert snapshot(project.site) == published

@@ -1,16 +1,17 @@
 """`csabook new-year`: a scaffold copied from the previous year, marked for review, that validates and builds."""
 
+import pytest
 import hashlib
 import shutil
 
 import yaml
 
-from csabook.assemble import toc_files
+from csabook.model.book import toc_files
 
-from csabook.data import EditionData
-from csabook.diff import compare_years
-from csabook.explore import preview_chapter
-from csabook.newyear import scaffold_year
+from csabook.model.loader import EditionData
+from csabook.tools.diff import compare_years
+from csabook.tools.explore import preview_chapter
+from csabook.tools.newyear import scaffold_year
 
 
 def snapshot(folder):
@@ -18,6 +19,7 @@ def snapshot(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.built
 def test_new_year_2025_carries_the_latest_csa_and_the_latest_action_plan(project, run_cli):
     result = run_cli("new-year", "2025", root=project.root)
     assert result.returncode == 0, result.stderr
@@ -68,7 +70,7 @@ def test_a_full_year_is_copied_and_marked(project):
     assert ("data/2023/county/priorities.yml", TO_CHECK_PRIORITIES) in result.check
     assert result.params[0] == "params/2023/county.yml" and "params/2023/dover.yml" in result.params
     assert len(result.params) == 13
-    from csabook.validation import validate_edition
+    from csabook.validation.edition import validate_edition
 
     assert validate_edition(2023, "county", project) == []
     assert compare_years(2022, 2023, project=project).changes == []
@@ -77,6 +79,7 @@ def test_a_full_year_is_copied_and_marked(project):
 TO_CHECK_PRIORITIES = "Ch.6, after the annual review of priorities and themes; keep each id, renames included"
 
 
+@pytest.mark.built
 def test_the_explorer_shows_what_still_needs_review(project):
     scaffold_year(2023, 2022, project)
     preview = preview_chapter(2023, "county", "achievements", project)

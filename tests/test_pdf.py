@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from csabook.errors import BuildError
-from csabook.paths import PACKAGE_ROOT
-from csabook.pdf import POLICY, find_chromium, pdf_name, print_document, read_edition
+from tests import REPO
+from csabook.model.editions import pdf_name
+from csabook.pipeline.pdf import POLICY, find_chromium, print_document, read_edition
 
 from .built import EDITIONS, SITE, chapters_of
 from .test_safe_builds import build, small_book, snapshot
@@ -37,7 +38,7 @@ def site_heading(edition: str, name: str) -> str:
 
 
 @pytest.fixture(scope="module", params=EDITIONS)
-def printed(request):
+def printed(request, site):
     edition = request.param
     year, district = edition.split("/")
     path = SITE / edition / pdf_name(year, district)
@@ -91,18 +92,18 @@ def test_figures_are_drawn_and_links_never_point_into_the_build(printed):
             assert not str(uri).startswith("file:"), uri
 
 
-def test_print_document_can_fetch_nothing():
-    config, root, parts = read_edition(PACKAGE_ROOT / "book" / "2022" / "county")
+def test_print_document_can_fetch_nothing(site):
+    config, root, parts = read_edition(REPO / "book" / "2022" / "county")
     document = print_document(config, root, parts)
     assert f'content="{POLICY}"' in document and "default-src 'none'" in POLICY
     assert not re.search(r"<(script|link|img|iframe)\b", document)
     assert not re.search(r'\ssrc="(https?:)?//', document)
 
 
-def test_pdf_is_printed_inside_a_network_namespace_with_no_network(tmp_path):
-    code = ("import socket, sys; from pathlib import Path; from csabook.pdf import build_pdf;"
+def test_pdf_is_printed_inside_a_network_namespace_with_no_network(site, tmp_path):
+    code = ("import socket, sys; from pathlib import Path; from csabook.pipeline.pdf import build_pdf;"
             "assert [n for _, n in socket.if_nameindex()] == ['lo'], socket.if_nameindex();"
-            f"build_pdf(Path({str(PACKAGE_ROOT / 'book' / '2022' / 'county')!r}), Path({str(tmp_path)!r}), 'x.pdf')")
+            f"build_pdf(Path({str(REPO / 'book' / '2022' / 'county')!r}), Path({str(tmp_path)!r}), 'x.pdf')")
     result = subprocess.run(["unshare", "--net", sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert len(PdfReader(str(tmp_path / "x.pdf")).pages) >= 20
@@ -115,6 +116,7 @@ def test_missing_chromium_says_how_to_install_it(monkeypatch):
     assert "apt-get install chromium" in info.value.report()
 
 
+@pytest.mark.built
 def test_a_failed_print_leaves_the_published_site_unchanged(project, tmp_path):
     small_book(project)
     assert build(project).returncode == 0

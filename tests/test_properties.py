@@ -27,18 +27,21 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from csabook.assemble import toc_files
+from csabook.model.book import toc_files
 from csabook.errors import CsabookError, DataError
-from csabook.execute import chapter_available
-from csabook.explore import run_template
-from csabook.data import EditionData
-from csabook.paths import PACKAGE_ROOT
-from csabook.pdf import pdf_name
+from csabook.model.book import chapter_available
+from csabook.model.editions import Edition
+from csabook.pipeline.execute import WarmKernel, execute_chapter
+from csabook.model.loader import EditionData
+from tests import REPO
+from csabook.model.editions import pdf_name
 
 from .conftest import copy_project
-from csabook.years import validate_selection
+from csabook.validation.selection import validate_selection
 
-ROOT = PACKAGE_ROOT
+pytestmark = pytest.mark.built  # runs builds or kernels of its own
+
+ROOT = REPO
 # The files mutated, with the edition that reads them: the county CSA, the action plan, and a district's register.
 TARGETS = {
     **{f"data/2022/county/{p.name}": (2022, "county") for p in sorted((ROOT / "data/2022/county").iterdir())},
@@ -160,9 +163,9 @@ def mutations(draw) -> Mutation:
 
 @contextlib.contextmanager
 def memory_guard():
-    """A regression that makes validating or rendering grow without bound fails with MemoryError instead of
-    exhausting the machine: this process's address space is capped inside the block (not for subprocesses started
-    later, such as a build's Chromium)."""
+    """A regression that makes validating grow without bound fails with MemoryError instead of exhausting the
+    machine: this process's address space is capped inside the block (not for processes started before it, such as
+    the kernel that renders, which caps its own)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = 6 * 1024**3
     resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
@@ -178,12 +181,30 @@ def workspace(tmp_path_factory):
     return copy_project(tmp_path_factory.mktemp("properties"))
 
 
-def _render_edition(project, year: int, district: str) -> None:
-    """Run every chapter of the edition that its data makes available, as the build's notebooks would."""
-    data = EditionData(year, district, project)
-    for template in sorted(project.notebooks.glob("*.ipynb")):
-        if template.stem != "explore" and chapter_available(template, data):
-            run_template(template, {"year": year, "district": district}, project)
+@pytest.fixture(scope="module")
+def renderer(workspace, tmp_path_factory):
+    """Runs an edition's chapters through the build's executor, in one warm kernel kept for every example.
+
+    The first run of an edition records what each chapter reads (its read log). After a mutation, only the chapters
+    whose log names the mutated file can render differently, so only they run again. The kernel caps its own
+    memory (CSABOOK_KERNEL_MEMORY), as in a build."""
+    kernel = WarmKernel(workspace)
+    out = tmp_path_factory.mktemp("rendered")
+    logs: dict[tuple[int, str], dict[Path, dict]] = {}
+
+    def render(year: int, district: str, changed: str | None) -> None:
+        data = EditionData(year, district, workspace)
+        edition, known = Edition(year, district), logs.setdefault((year, district), {})
+        for template in sorted(workspace.notebooks.glob("*.ipynb")):
+            if template.stem == "explore" or not chapter_available(template, data):
+                continue
+            if template in known and changed is not None and changed not in known[template]:
+                continue
+            found = execute_chapter(template, edition, out / template.name, workspace, kernel)
+            known.setdefault(template, found)
+
+    yield render
+    kernel.stop()
 
 
 def validation_problems(project, year: int, district: str) -> list[str]:
@@ -196,9 +217,10 @@ def validation_problems(project, year: int, district: str) -> list[str]:
         return [str(exc)]
 
 
-def check(project, mutation: Mutation) -> None:
+def check(project, mutation: Mutation, render) -> None:
     """Validation names the mutated file, or the edition renders."""
     original = (project.root / mutation.file).read_bytes()
+    render(*TARGETS[mutation.file], None)  # unmutated: records what each chapter reads (once per edition)
     try:
         mutation.apply(project.root)
         year, district = TARGETS[mutation.file]
@@ -206,13 +228,15 @@ def check(project, mutation: Mutation) -> None:
             problems = validation_problems(project, year, district)
         event("rejected by validation" if problems else "accepted and rendered")
         if problems:
-            assert any(mutation.file in p for p in problems), (
+            folder, name = mutation.file.rsplit("/", 1)
+            # a file deleted may leave its folder holding no file of its kind: the folder is named, with the file
+            assert any(mutation.file in p or (mutation.kind == "delete-file" and p.startswith(f"{folder}:") and name in p)
+                       for p in problems), (
                 f"{mutation}: validation reported problems, none naming {mutation.file}:\n"
                 + "\n".join(problems))
             return
         try:
-            with memory_guard():
-                _render_edition(project, year, district)
+            render(year, district, mutation.file)
         except Exception as exc:  # any failure at all is the finding; the message says which
             pytest.fail(f"{mutation}: validate accepted it, then rendering failed: {type(exc).__name__}: {exc}")
     finally:
@@ -230,8 +254,8 @@ def check(project, mutation: Mutation) -> None:
 @example(mutation=Mutation("data/2022/county/appendix_a.csv", (0,), "duplicate"))
 @example(mutation=Mutation("data/2022/county/foreword.yml", (), "delete-file"))
 @example(mutation=Mutation("data/2022/county/foreword.yml", ("paragraphs", 0), "replace", "_a" * 200_000))
-def test_validate_names_the_file_or_the_edition_renders(workspace, mutation):
-    check(workspace, mutation)
+def test_validate_names_the_file_or_the_edition_renders(workspace, renderer, mutation):
+    check(workspace, mutation, renderer)
 
 
 # The build tier: a few changes to the action plan that validation accepts, each built and published for real.

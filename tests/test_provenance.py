@@ -9,16 +9,18 @@ import re
 import pytest
 
 from csabook import __version__
-from csabook.paths import PACKAGE_ROOT
-from csabook.provenance import build_date
+from tests import REPO
+from csabook.pipeline.provenance import build_date
 
 from .built import chapters_of
+
+pytestmark = [pytest.mark.built, pytest.mark.usefixtures("site")]  # reads the built editions
 
 EDITION = "2022/county"
 
 
 def sha256(path: str) -> str:
-    return hashlib.sha256((PACKAGE_ROOT / path).read_bytes()).hexdigest()
+    return hashlib.sha256((REPO / path).read_bytes()).hexdigest()
 
 
 def note_of(site, page: str) -> str:

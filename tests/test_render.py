@@ -5,7 +5,9 @@ import re
 import pandas as pd
 import pytest
 
-from csabook import charts, render
+from csabook.figures import charts
+
+from csabook.html import primitives as html
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -26,22 +28,22 @@ def real_tags(markup):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_narrative_payloads_are_inert(payload):
-    out = render.markdown(f"Text {payload} more").markup
+    out = html.markdown(f"Text {payload} more").markup
     for tag, attributes in real_tags(out):
-        assert tag in render.ALLOWED_TAGS, out
+        assert tag in html.ALLOWED_TAGS, out
         assert not re.search(r"\son\w+\s*=", attributes, re.I), out
         assert not re.search(r"(href|src)\s*=\s*\"?\s*(javascript|data):", attributes, re.I), out
 
 
 def test_markdown_keeps_emphasis_lists_and_links():
-    out = render.markdown("Some *emphasis*, **bold** and [a link](https://www.gov.uk/x).").markup
+    out = html.markdown("Some *emphasis*, **bold** and [a link](https://www.gov.uk/x).").markup
     assert "<em>emphasis</em>" in out and "<strong>bold</strong>" in out
     assert '<a href="https://www.gov.uk/x" rel="noopener noreferrer">a link</a>' in out
 
 
 def test_table_escapes_cells_and_has_header_cells():
     frame = pd.DataFrame({"Issue": ["<b>x</b>", "y"], "Count": [1, 2]})
-    out = render.table(frame, "A <caption>", numeric=["Count"]).markup
+    out = html.table(frame, "A <caption>", numeric=["Count"]).markup
     assert '<th scope="col">Issue</th>' in out and "<caption>A &lt;caption&gt;</caption>" in out
     assert "&lt;b&gt;x&lt;/b&gt;" in out and "<b>" not in out
     assert out.count("<tr>") == 3

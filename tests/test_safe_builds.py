@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import nbformat
 import pytest
@@ -13,6 +12,8 @@ import yaml
 
 from .browser import browser_page, serve
 from .conftest import append_cell
+
+pytestmark = pytest.mark.built  # runs builds or kernels of its own
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -127,17 +128,24 @@ def test_killed_build_leaves_the_site_intact_and_the_next_build_works(project, m
 
 
 def test_concurrent_builds_wait_for_each_other(project):
+    """A build started while another holds the lock waits, then builds. The test holds the lock itself, so the
+    order is certain: the build must say it is waiting before the lock is released."""
+    from csabook.pipeline.publish import build_lock
+
     small_book(project)
     env = {**os.environ, "CSABOOK_ROOT": str(project.root)}
     cmd = [sys.executable, "-m", "csabook", "build", "--year", "2022"]
-    first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1)
-    second = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out1, err1 = first.communicate(timeout=600)
-    out2, err2 = second.communicate(timeout=600)
-    assert first.returncode == 0, err1
-    assert second.returncode == 0, err2
-    assert "waiting for it to finish" in err2
+    with build_lock(project, lambda _: None):
+        waiting = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen = []
+        for line in waiting.stderr:  # read until it waits; the build cannot go on while the lock is held
+            seen.append(line)
+            if "waiting for it to finish" in line:
+                break
+        assert any("waiting for it to finish" in line for line in seen), "".join(seen)
+        assert not (project.site / "2022" / "county").exists()
+    out, err = waiting.communicate(timeout=600)
+    assert waiting.returncode == 0, err
     assert sorted(p.name for p in (project.site / "2022" / "county").glob("*.html")) == [
         "contact.html", "foreword.html", "genindex.html", "index.html", "plans.html", "search.html"]
 

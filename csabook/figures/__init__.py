@@ -1,0 +1,1 @@
+"""Figures: the theme's colours and the charts drawn with them."""

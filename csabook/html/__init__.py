@@ -1,0 +1,1 @@
+"""HTML for the book: the primitives, the chapter views, the tables' downloads."""

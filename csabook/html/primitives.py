@@ -1,0 +1,188 @@
+"""The HTML building blocks a page is made of: sanitised narrative, accessible tables and figures.
+
+Everything from a data file is untrusted. Narrative is Markdown rendered with raw HTML switched off, then cleaned
+by nh3 with a short allow-list; table cells and titles are escaped. The result is an `Html` object that Jupyter
+displays as text/html; a table also carries its CSV, which the build writes beside the page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import nh3
+
+from csabook.html import downloads
+from csabook.model.markup import MARKDOWN as _markdown
+from csabook.model.markup import allowed_link, escape, slug
+
+ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+# A line break after the end of each table cell, list item, paragraph or heading. Browsers ignore it, but Sphinx's
+# search index strips tags without adding spaces: without it "<td>MoRiLE</td><td>County-wide</td>" would be
+# indexed as the one word "MoRiLECounty-wide", and neither word could be found.
+_BLOCK_END = re.compile(r"(</(?:td|th|tr|li|dt|dd|p|h[1-6]|caption|option|thead|tbody|ul|ol|dl)>)(?=<)")
+
+
+class Html:
+    """A fragment of trusted, already-sanitised HTML that Jupyter shows as text/html.
+
+    `downloads` are the files the fragment links to (see csabook.html.downloads); they travel with the output under
+    their own MIME type and are written into the site when the edition is built.
+    """
+
+    def __init__(self, markup: str = "", downloads: Iterable[dict] = ()):
+        self.markup = _BLOCK_END.sub("\\1\n", markup)
+        self.downloads = tuple(downloads)
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = {"text/html": self.markup}
+        if self.downloads:
+            bundle[downloads.MIME] = {"files": list(self.downloads)}
+        return bundle
+
+    def __add__(self, other: "Html") -> "Html":
+        return Html(self.markup + other.markup, self.downloads + other.downloads)
+
+    def __str__(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return f"Html({len(self.markup)} characters)"
+
+
+def join(parts: Iterable[Html]) -> Html:
+    parts = list(parts)
+    return Html("".join(p.markup for p in parts), (d for p in parts for d in p.downloads))
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Links keep their target only where csabook.model.markup allows it (validation refuses the others first)."""
+    return value if attribute != "href" or allowed_link(value) else None
+
+
+def sanitise(markup: str) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes, and links to allowed targets."""
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     attribute_filter=_keep_attribute, link_rel="noopener noreferrer")
+
+
+def markdown(text: str) -> Html:
+    """Block Markdown (paragraphs, lists, emphasis, links) from untrusted text."""
+    return Html(sanitise(_markdown.render(text or "")).strip())
+
+
+def inline(text: str) -> str:
+    """Inline Markdown from untrusted text, as sanitised markup with no enclosing paragraph."""
+    return sanitise(_markdown.renderInline(text or "")).strip()
+
+
+
+
+def heading(text: str, level: int = 2) -> Html:
+    return Html(f"<h{level}>{escape(text)}</h{level}>")
+
+
+def paragraphs(texts: Iterable[str]) -> Html:
+    return join(markdown(t) for t in texts)
+
+
+def bullets(items: Iterable[str], ordered: bool = False) -> Html:
+    tag = "ol" if ordered else "ul"
+    lis = "".join(f"<li>{inline(i)}</li>" for i in items)
+    return Html(f"<{tag}>{lis}</{tag}>") if lis else Html()
+
+
+def links(items) -> Html:
+    return bullets(f"[{l.text}]({l.url})" for l in items) if items else Html()
+
+
+def section(sec, level: int = 2) -> Html:
+    """A numbered CSA section: its number, title, paragraphs, list and links."""
+    title = f"{sec.number} {sec.title}" if sec.title else sec.number
+    body = paragraphs(sec.paragraphs) + bullets(sec.items) + links(sec.links)
+    return Html(f'<section class="csa-section" id="s{escape(sec.number.replace(".", "-"))}">'
+                f"<h{level}>{escape(title)}</h{level}>{body.markup}</section>")
+
+
+def sections(secs, level: int = 2) -> Html:
+    return join(section(s, level) for s in secs)
+
+
+NUM = ' class="csa-num"'
+
+
+def _table_markup(frame, caption: str, numeric=(), row_attrs=None) -> str:
+    """A <table> with a caption and header cells, every cell escaped; its id is `table-<slug of caption>`."""
+    numeric = set(numeric)
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
+    body = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        cells = "".join(f"<td{NUM if col in numeric else ''}>{_cell(value)}</td>"
+                        for col, value in zip(frame.columns, row))
+        body.append(f"<tr{row_attrs[i] if row_attrs else ''}>{cells}</tr>")
+    return (f'<table class="csa-table" id="table-{slug(caption)}"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def csv_link(frame, caption: str) -> Html:
+    """A "Download CSV" link for the table with this caption, carrying the table's data as CSV."""
+    entry = downloads.csv_download(frame, slug(caption))
+    return Html(f'<p class="csa-download"><a href="{downloads.href(entry["name"])}" download '
+                f'data-csa-csv="table-{slug(caption)}">Download CSV<span class="csa-visually-hidden">: '
+                f'{escape(caption)}</span></a> <span class="csa-download-note">({len(frame)} rows)</span></p>',
+                [entry])
+
+
+def table(frame, caption: str, numeric: Iterable[str] = ()) -> Html:
+    """A data table with a caption, header cells and a CSV download; every cell is escaped."""
+    return Html(_table_markup(frame, caption, numeric)) + csv_link(frame, caption)
+
+
+def workbook_link(name: str, sheets: dict, text: str) -> Html:
+    """A link to a spreadsheet (.xlsx) with one sheet per DataFrame of `sheets`, written when the book is built."""
+    entry = downloads.workbook_download(slug(name), sheets)
+    return Html(f'<p class="csa-download"><a href="{downloads.href(entry["name"])}" download>{escape(text)}</a></p>',
+                [entry])
+
+
+def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_label: str = "Search") -> Html:
+    """A table readers can filter in the static page (csabook.js): one select per facet, plus a text search.
+
+    `facets` maps a label to (values per row, options in order); a row may carry several values for one facet.
+    """
+    box_id = slug(caption)
+    controls, attrs = [], [""] * len(frame)
+    for n, (label, (values, options)) in enumerate(facets.items()):
+        key = f"f{n}"
+        opts = "".join(f'<option value="{escape(o)}">{escape(o)}</option>' for o in options)
+        controls.append(f'<label for="{box_id}-{key}">{escape(label)}<select id="{box_id}-{key}" data-filter="{key}">'
+                        f'<option value="">All</option>{opts}</select></label>')
+        for i, v in enumerate(values):
+            attrs[i] += f' data-{key}="{escape("|".join(v))}"'
+    controls.append(f'<label for="{box_id}-q">{escape(search_label)}<input type="search" id="{box_id}-q" '
+                    f'data-filter-text></label><button type="reset">Clear filters</button>')
+    return Html(f'<div class="csa-filter" id="{box_id}" data-csa-filter data-noun="{escape(noun)}">'
+                f'<form class="csa-filter-controls" role="search" aria-label="Filter {escape(caption)}">{"".join(controls)}</form>'
+                f'<p class="csa-filter-count" aria-live="polite">Showing {len(frame)} of {len(frame)} {escape(noun)}.</p>'
+                + _table_markup(frame, caption, row_attrs=attrs) + "</div>") + csv_link(frame, caption)
+
+
+def _cell(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "<ul>" + "".join(f"<li>{escape(v)}</li>" for v in value) + "</ul>"
+    return escape(value)
+
+
+def subtitle(text: str | None) -> Html:
+    return Html(f'<p class="csa-period">({escape(text)})</p>') if text else Html()
+
+def figure(svg: str, caption: str) -> Html:
+    """An inline SVG figure (from csabook.figures.charts, which sets its title and aria-label) with a caption."""
+    return Html(f'<figure class="csa-figure">{svg}<figcaption>{escape(caption)}</figcaption></figure>')

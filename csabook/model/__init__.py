@@ -1,0 +1,1 @@
+"""The data model and its loading: schema, strict readers, the layered loader, the read log."""

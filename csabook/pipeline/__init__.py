@@ -1,0 +1,1 @@
+"""The build pipeline: plan, execute, cache, assemble, publish, pdf."""

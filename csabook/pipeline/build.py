@@ -1,0 +1,393 @@
+"""`csabook build`: validate, execute what the cache cannot serve, assemble and publish each edition.
+
+Stages, each timed for the summary:
+1. validate every selected edition (nothing runs if any data problem is found);
+2. look up every (edition, chapter) in the execution cache; execute the rest in N warm kernels at once;
+3. write each edition's book (executed notebooks + provenance notes, _config.yml, _toc.yml) into book/;
+4. run Jupyter Book for each edition whose book changed (N at once), and publish each one atomically;
+5. rewrite the editions index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from csabook.version import __version__, environment
+from csabook.pipeline.assemble import JupyterBookPool, book_files, write_book_files, write_index
+from csabook.pipeline.plan import plan_chapters
+from csabook.pipeline.cache import ExecutionCache, Lookup, entry_key, package_hash
+from csabook.model.reads import sha256_of
+from csabook.html.downloads import write_downloads
+from csabook.model.editions import Edition
+from csabook.errors import CsabookError, ExecutionError, Problem, SelectionError
+from csabook.pipeline.execute import WarmKernel, clean_stale_sockets, execute_chapter
+from csabook.paths import Project
+from csabook.model.editions import pdf_name
+from csabook.pipeline.pdf import build_pdf
+from csabook.pipeline.provenance import build_date, edition_record, git_commit, page_note
+from csabook.pipeline.publish import build_lock, publish, published_version
+from csabook.validation.selection import validate_editions
+
+STAMP = ".csabook-build.json"
+
+
+@dataclass
+class Task:
+    """One chapter of one edition."""
+
+    edition: Edition
+    template: Path
+    key: str
+    lookup: Lookup | None = None
+    notebook: Path | None = None
+    dependencies: dict = field(default_factory=dict)
+    executed: bool = False
+    error: CsabookError | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a build did. A build that failed still returns its Summary: `ok` is False, and `problems` (data,
+    found before anything ran) or `failures` (chapters or editions that failed; the others were published) say why."""
+
+    editions: tuple[str, ...] = ()  # the editions asked for, "<year>/<district>"
+    executed_notebooks: tuple[str, ...] = ()  # "<year>/<district>/<chapter>", sorted
+    cached: int = 0
+    built: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    failures: tuple[CsabookError, ...] = ()
+    kernels: int = 0
+    seconds: tuple[tuple[str, float], ...] = ()  # (stage, seconds), in order
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.failures
+
+    @property
+    def executed(self) -> int:
+        return len(self.executed_notebooks)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def lines(self) -> list[str]:
+        if self.problems:
+            return [f"{len(self.problems)} problem(s) in the data: nothing was executed or published."]
+        stages = ", ".join(f"{name} {secs:.1f}s" for name, secs in self.seconds)
+        return [f"Notebooks: {self.executed} executed, {self.cached} from the cache, "
+                f"{sum(isinstance(f, ExecutionError) for f in self.failures)} failed "
+                f"({self.kernels} kernel(s) started).",
+                f"Editions: {len(self.built)} built, {len(self.unchanged)} unchanged (kept as published).",
+                f"Time: {stages}."]
+
+
+class Progress:
+    """A progress bar on a terminal; plain lines otherwise (and always under CI)."""
+
+    def __init__(self, out=None):
+        self.out = out or sys.stderr
+        self.bar = None
+        self.use_bar = self.out.isatty() and not os.environ.get("CI")
+
+    def line(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=self.out)
+        else:
+            print(text, file=self.out, flush=True)
+
+    def start(self, total: int, what: str) -> None:
+        if self.use_bar and total:
+            from tqdm import tqdm
+
+            # the bar redraws itself with carriage returns; its text is generated, not data
+            self.bar = tqdm(total=total, desc=what, unit="nb", file=getattr(self.out, "unfiltered", self.out),
+                            leave=False)
+
+    def advance(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(text[-40:], refresh=False)
+            self.bar.update(1)
+        else:
+            self.line(text)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class KernelPool:
+    """Warm kernels, one per worker thread, started only when a notebook needs executing."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.local = threading.local()
+        self.all: list[WarmKernel] = []
+        self.lock = threading.Lock()
+
+    def get(self) -> WarmKernel:
+        kernel = getattr(self.local, "kernel", None)
+        if kernel is None:
+            kernel = WarmKernel(self.project)
+            with self.lock:
+                self.all.append(kernel)
+            self.local.kernel = kernel
+        return kernel
+
+    def started(self) -> int:
+        return sum(k.started for k in self.all)
+
+    def stop(self) -> None:
+        for kernel in self.all:
+            kernel.stop()
+
+
+def execute_with_retry(task: Task, output: Path, project: Project, pool: KernelPool) -> dict:
+    """Execute one chapter; a kernel that died is replaced and the chapter tried once more. Any other error is
+    reported as it is: retrying would only hide it."""
+    for attempt in range(2):
+        kernel = pool.get()
+        try:
+            return execute_chapter(task.template, task.edition, output, project, kernel)
+        except CsabookError:
+            raise
+        except Exception as exc:
+            died = not kernel.alive()
+            kernel.stop()
+            what = f"{task.edition.key}: chapter '{task.template.stem}'"
+            if not died:
+                raise CsabookError(f"{what}: {type(exc).__name__}: {exc}") from exc
+            if attempt == 1:
+                raise CsabookError(f"{what}: the kernel died twice ({type(exc).__name__}: {exc})",
+                                   hint="The system kills a kernel when the machine runs out of memory; the chapter's "
+                                        "data files are those its template requires. A kernel's own limit is "
+                                        "CSABOOK_KERNEL_MEMORY (MB).") from exc
+    raise AssertionError("unreachable")
+
+
+def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: ExecutionCache, progress: Progress,
+                  pool: KernelPool) -> None:
+    """Execute each task in a warm kernel, `jobs` at once; store the results in the cache."""
+    work = project.staging / "executed"
+    work.mkdir(parents=True, exist_ok=True)
+
+    def run(task: Task) -> Task:
+        output = work / task.edition.key.replace("/", "-") / task.template.name
+        try:
+            deps = execute_with_retry(task, output, project, pool)
+        except ExecutionError as exc:
+            keep = project.book / str(task.edition.year) / task.edition.district / task.template.name
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            if output.is_file():
+                shutil.copyfile(output, keep)
+            task.error = ExecutionError(exc.edition, exc.chapter, exc.cell, exc.error, project.relative(keep), exc.files)
+            return task
+        except CsabookError as exc:
+            task.error = exc
+            return task
+        task.notebook = cache.store(task.key, output, deps)
+        task.dependencies, task.executed = deps, True
+        return task
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as threads:
+        futures = [threads.submit(run, t) for t in tasks]
+        for future in as_completed(futures):
+            task = future.result()
+            state = "failed" if task.error else "executed"
+            progress.advance(f"[{task.edition.key}] {task.template.stem} {state}")
+
+
+def edition_fingerprint(tasks: list[Task], files: dict[str, str]) -> str:
+    """What the edition's site is built from: its executed notebooks, the data files each read (with their
+    hashes, which its provenance notes, provenance.json and PDF show), book files and csabook itself (whose hash
+    covers the static assets), and the versions of the libraries that shape the output. The build's date and commit
+    are left out: they only say when it was built."""
+    digest = hashlib.sha256(package_hash().encode())
+    digest.update(json.dumps(environment(), sort_keys=True).encode())
+    for task in tasks:
+        digest.update(f"{task.template.stem}:{sha256_of(task.notebook)}\n".encode())
+        digest.update(json.dumps(task.dependencies, sort_keys=True).encode())
+    for name, text in sorted(files.items()):
+        digest.update(f"{name}:{text}\n".encode())
+    return digest.hexdigest()
+
+
+def manifest(folder: Path) -> str:
+    """A digest of every file of a built edition (its path and size), but the stamp that records it."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != STAMP):
+        digest.update(f"{path.relative_to(folder).as_posix()}:{path.stat().st_size}\n".encode())
+    return digest.hexdigest()
+
+
+def read_stamp(edition: Edition, project: Project) -> dict:
+    version = published_version(edition, project)
+    try:
+        return json.loads((version / STAMP).read_text(encoding="utf-8")) if version else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], project: Project, commit: str,
+               date: str) -> Path:
+    """book/<year>/<district>/: each executed notebook with its provenance note, and the book files."""
+    book_dir = project.book / str(edition.year) / edition.district
+    if book_dir.exists():
+        shutil.rmtree(book_dir)
+    book_dir.mkdir(parents=True)
+    for task in tasks:
+        nb = nbformat.read(task.notebook, as_version=4)
+        nb.cells.append(nbformat.v4.new_markdown_cell(page_note(edition, task.dependencies, commit, date),
+                                                      id="csabook-provenance"))
+        nbformat.write(nb, str(book_dir / task.template.name))
+    write_book_files(edition, [t.template for t in tasks], book_dir, project, files)
+    return book_dir
+
+
+def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict, project: Project,
+               books: JupyterBookPool, stop: threading.Event) -> Path:
+    """Jupyter Book into a fresh staging folder; the edition's provenance.json and stamp; then publish, unless
+    the build was interrupted meanwhile (`stop`)."""
+    work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
+    try:
+        html_dir = books.build(book_dir, work, project)
+        write_downloads(book_dir, html_dir)
+        if stamp["pdf"]:
+            build_pdf(book_dir, html_dir, pdf_name(edition.year, edition.district), work=project.staging)
+        pages = {t.template.stem: t.dependencies for t in tasks}
+        (html_dir / "provenance.json").write_text(edition_record(edition, pages, stamp["commit"], stamp["built"]),
+                                                  encoding="utf-8")
+        (html_dir / STAMP).write_text(json.dumps({**stamp, "manifest": manifest(html_dir)}, indent=1),
+                                      encoding="utf-8")
+        if stop.is_set():
+            raise KeyboardInterrupt  # nothing is published after an interrupt
+        return publish(html_dir, edition, project)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def build_editions(editions: list[Edition], project: Project, jobs: int | None = None, force: bool = False,
+                   progress: Progress | None = None, pdf: bool = True) -> Summary:
+    """Validate, execute (or reuse), assemble and publish `editions`; returns what was done, failures included.
+
+    Raises only when the build cannot start (a bad --jobs, another build holding the lock) or is interrupted."""
+    progress = progress or Progress()
+    jobs = os.cpu_count() or 1 if jobs is None else jobs
+    if jobs < 1:
+        raise SelectionError(f"--jobs must be at least 1, not {jobs}")
+    asked = tuple(e.key for e in editions)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = seconds.get(stage, 0.0) + now - clock
+        clock = now
+
+    problems = validate_editions([(e.year, e.district) for e in editions], project)
+    if problems:
+        return Summary(editions=asked, problems=tuple(problems))
+    lap("validate")
+    built, unchanged = [], []
+    with build_lock(project, progress.line):
+        clean_stale_sockets()
+        cache = ExecutionCache(project)
+        cache.clean_partial()
+        plan = {e: [Task(e, t, entry_key(t, e.parameters())) for t in plan_chapters(e, project)] for e in editions}
+        tasks = [t for ts in plan.values() for t in ts]
+        for task in tasks:
+            task.lookup = Lookup(task.key, "forced") if force else cache.lookup(task.key)
+            if task.lookup.status == "hit":
+                task.notebook, task.dependencies = task.lookup.notebook, task.lookup.dependencies
+            elif task.lookup.status == "corrupt":
+                progress.line(f"[{task.edition.key}] {task.template.stem}: cache entry is corrupt "
+                              f"({task.lookup.reason}); executing again")
+        todo = [t for t in tasks if t.notebook is None]
+        cached = len(tasks) - len(todo)
+        progress.line(f"{len(editions)} edition(s), {len(tasks)} notebook(s): {cached} from the cache, "
+                      f"{len(todo)} to execute with {min(jobs, max(len(todo), 1))} kernel(s).")
+        lap("plan")
+        pool = KernelPool(project)
+        try:
+            progress.start(len(todo), "executing")
+            execute_tasks(todo, jobs, project, cache, progress, pool)
+        finally:
+            progress.finish()
+            pool.stop()
+            kernels = pool.started()
+        executed = tuple(sorted(f"{t.edition.key}/{t.template.stem}" for t in todo if t.executed))
+        failures = [t.error for t in tasks if t.error]
+        lap("execute")
+
+        commit, date = git_commit(project), build_date()
+        to_build = []
+        for edition, ed_tasks in plan.items():
+            if any(t.error for t in ed_tasks):
+                continue
+            files = book_files(edition, [t.template for t in ed_tasks], project, pdf)
+            fingerprint = edition_fingerprint(ed_tasks, files)
+            old = read_stamp(edition, project)
+            if not force and old.get("fingerprint") == fingerprint and \
+                    old.get("manifest") != manifest(published_version(edition, project)):
+                progress.line(f"[{edition.key}] the published files differ from those built (changed or removed "
+                              "by hand): building it again")
+            elif not force and old.get("fingerprint") == fingerprint:
+                # book/ gets the notes of the published build, which it still is.
+                write_book(edition, ed_tasks, files, project, old["commit"], old["built"])
+                unchanged.append(edition.key)
+                progress.line(f"[{edition.key}] unchanged: the published site is kept")
+                continue
+            book_dir = write_book(edition, ed_tasks, files, project, commit, date)
+            stamp = {"fingerprint": fingerprint, "csabook": __version__, "commit": commit, "built": date, "pdf": pdf}
+            to_build.append((edition, ed_tasks, book_dir, stamp))
+            progress.line(f"[{edition.key}] building the site with Jupyter Book" +
+                          (", then its PDF with Chromium" if pdf else " (no PDF)"))
+        lap("assemble")
+
+        build_errors = []
+        if to_build:
+            project.staging.mkdir(parents=True, exist_ok=True)
+            workers = max(1, min(jobs, len(to_build)))
+            stop = threading.Event()
+            with JupyterBookPool(workers) as books, ThreadPoolExecutor(max_workers=workers) as threads:
+                futures = {threads.submit(build_site, *job, project, books, stop): job[0] for job in to_build}
+                try:
+                    for future in as_completed(futures):
+                        edition = futures[future]
+                        try:
+                            future.result()
+                        except CsabookError as exc:
+                            build_errors.append(exc)
+                            progress.line(f"[{edition.key}] Jupyter Book failed")
+                            continue
+                        built.append(edition.key)
+                        progress.line(f"[{edition.key}] published {project.relative(project.site)}/{edition.key}")
+                except KeyboardInterrupt:
+                    stop.set()  # builds still running finish their site but publish nothing
+                    for future in futures:
+                        future.cancel()
+                    raise
+        lap("jupyter-book")
+        write_index(project)
+        lap("index")
+    summary = Summary(editions=asked, executed_notebooks=executed, cached=cached, built=tuple(sorted(built)),
+                      unchanged=tuple(unchanged), failures=tuple(failures + build_errors), kernels=kernels,
+                      seconds=tuple(seconds.items()))
+    for line in summary.lines():
+        progress.line(line)
+    return summary

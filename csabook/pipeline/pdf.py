@@ -1,0 +1,229 @@
+"""The PDF of an edition: every chapter in book order, printed offline by Debian's Chromium.
+
+The printed document is made from the executed notebooks (the same outputs the site shows): a title page, a
+contents page, then each chapter and appendix on a new page. Chromium prints it twice: the first print tells on
+which page each chapter starts (its named destinations), the second prints the contents with those page numbers.
+The document can fetch nothing: its Content-Security-Policy allows no request, and Chromium resolves no host name.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from csabook.errors import BuildError
+from csabook.paths import STATIC
+from csabook.pipeline.provenance import build_moment
+from csabook.pipeline.lifeline import die_with_parent
+from csabook.model.markup import MARKDOWN, allowed_link, book_page
+
+CHROMIUM_ENV = "CSABOOK_CHROMIUM"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", "--no-pdf-header-footer",
+                  "--generate-pdf-document-outline"]
+CSS = [STATIC / "csabook.css", Path(__file__).resolve().parent / "pdf.css"]
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of the printed edition: its notebook name, heading, and body below the heading (HTML)."""
+
+    name: str
+    title: str
+    body: str
+
+    @property
+    def anchor(self) -> str:
+        return f"chapter-{self.name}"
+
+
+def find_chromium() -> str:
+    """Chromium's path: $CSABOOK_CHROMIUM, else Debian's /usr/bin/chromium, else one on PATH."""
+    wanted = os.environ.get(CHROMIUM_ENV)
+    for candidate in ([wanted] if wanted else CHROMIUM_CANDIDATES):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    where = f"${CHROMIUM_ENV} ({wanted}) is not an executable" if wanted else "no Chromium was found"
+    raise BuildError(f"Chromium is needed to print the edition PDF, and {where}",
+                     hint="Install Debian's Chromium (apt-get install chromium), or set CSABOOK_CHROMIUM to the path "
+                          "of a Chromium or Chrome binary.")
+
+
+def read_chapter(notebook: Path) -> Chapter:
+    """A chapter from an executed notebook: its first "# " heading is the title; the other Markdown cells are
+    rendered, and each output's text/html (already sanitised by csabook.html.primitives) is kept."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    title, parts = None, []
+    for cell in nb.get("cells", []):
+        source = "".join(cell.get("source", []))
+        if cell.get("cell_type") == "markdown":
+            if title is None and source.lstrip().startswith("# "):
+                title, _, source = source.lstrip()[2:].partition("\n")
+            parts.append(MARKDOWN.render(source))
+        elif cell.get("cell_type") == "code":
+            for output in cell.get("outputs", []):
+                markup = output.get("data", {}).get("text/html")
+                if markup:
+                    parts.append("".join(markup) if isinstance(markup, list) else markup)
+    return Chapter(notebook.stem, (title or notebook.stem).strip(), print_links("\n".join(parts)))
+
+
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def print_links(body: str) -> str:
+    """Links as the printed document needs them: the web and e-mail as they are, a page of the book as that
+    chapter's anchor in the document, and nothing else. The document is printed from a temporary folder, so any
+    other target would become a file:// link to the build machine in the published PDF."""
+
+    def target(match: re.Match) -> str:
+        href = html.unescape(match.group(1))
+        page = book_page(href)
+        if page is None:
+            return match.group(0) if allowed_link(href) else ""
+        if page:
+            return f' href="#chapter-{html.escape(page)}"'
+        return match.group(0)
+
+    return _HREF.sub(target, body)
+
+
+def read_edition(book_dir: Path) -> tuple[dict, Chapter, list[tuple[str, list[Chapter]]]]:
+    """The edition's _config.yml, its root page, and its parts (caption, chapters) in book order."""
+    config = yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
+    root = read_chapter(book_dir / f"{toc['root']}.ipynb")
+    parts = [(part.get("caption", ""), [read_chapter(book_dir / f"{c['file']}.ipynb") for c in part.get("chapters", [])])
+             for part in toc.get("parts", [])]
+    if toc.get("chapters"):
+        parts.append(("", [read_chapter(book_dir / f"{c['file']}.ipynb") for c in toc["chapters"]]))
+    return config, root, [(caption, chapters) for caption, chapters in parts if chapters]
+
+
+def print_document(config: dict, root: Chapter, parts: list, pages: dict[str, int] | None = None) -> str:
+    """The whole edition as one HTML document for printing; `pages` gives each chapter's first page."""
+    title = html.escape(config.get("title", ""))
+    author = html.escape(config.get("author", ""))
+    styles = "\n".join(path.read_text(encoding="utf-8") for path in CSS)
+    contents, chapters = [], []
+    for caption, members in parts:
+        if caption:
+            contents.append(f"<h2>{html.escape(caption)}</h2>")
+        items = "".join(f'<li><a href="#{c.anchor}"><span class="pdf-entry">{html.escape(c.title)}</span>'
+                        f'<span class="pdf-page">{(pages or {}).get(c.anchor, "00")}</span></a></li>' for c in members)
+        contents.append(f"<ol>{items}</ol>")
+        chapters += [f'<section class="pdf-chapter" id="{c.anchor}"><h1>{html.escape(c.title)}</h1>{c.body}</section>'
+                     for c in members]
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{POLICY}">
+<meta name="author" content="{author}">
+<title>{title}</title>
+<style>
+{styles}
+</style>
+</head>
+<body>
+<section class="pdf-title-page">
+<p class="pdf-author">{author}</p>
+<h1>{title}</h1>
+{root.body}
+</section>
+<nav class="pdf-contents" aria-labelledby="pdf-contents-heading">
+<h1 id="pdf-contents-heading">Contents</h1>
+{"".join(contents)}
+</nav>
+<main>
+{"".join(chapters)}
+</main>
+</body>
+</html>
+"""
+
+
+def print_to_pdf(chromium: str, document: Path, output: Path) -> None:
+    """Print one local HTML file to PDF with headless Chromium; a failure raises BuildError with its log."""
+    with tempfile.TemporaryDirectory(prefix="chromium-", dir=document.parent) as profile:
+        cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={output}",
+               document.resolve().as_uri()]
+        try:
+            result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
+                                    env={**os.environ, "HOME": profile}, preexec_fn=die_with_parent)
+        except subprocess.TimeoutExpired:
+            raise BuildError(f"Chromium did not print {document.name} within {TIMEOUT} s") from None
+    if result.returncode != 0 or not output.is_file() or output.stat().st_size == 0:
+        log = (result.stdout + result.stderr).strip().splitlines()
+        raise BuildError(f"Chromium failed to print {document.name} (exit code {result.returncode}):\n"
+                         + "\n".join(log[-15:]), hint="Check that `chromium --headless --print-to-pdf` works here.")
+
+
+def chapter_pages(pdf: Path) -> dict[str, int]:
+    """The page (from 1) on which each named destination of the PDF, i.e. each chapter anchor, lies."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(str(pdf))
+        return {name.lstrip("/"): reader.get_destination_page_number(dest) + 1
+                for name, dest in reader.named_destinations.items()}
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        raise BuildError(f"Chromium reported success, but {pdf.name} is not a readable PDF ({type(exc).__name__}: "
+                         f"{exc}); expected the printed edition",
+                         hint="Check that `chromium --headless --print-to-pdf` works here.") from None
+
+
+def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = None, work: Path | None = None) -> Path:
+    """Print the edition in `book_dir` (executed notebooks, _config.yml, _toc.yml) to `html_dir`/`name`.
+
+    Temporary files go under `work` (a build passes its staging folder, which the next build empties).
+    """
+    chromium = chromium or find_chromium()
+    config, root, parts = read_edition(book_dir)
+    anchors = [c.anchor for _, members in parts for c in members]
+    pages: dict[str, int] | None = None
+    with tempfile.TemporaryDirectory(prefix="pdf-", dir=work) as tmp:
+        document, printed = Path(tmp) / "edition.html", Path(tmp) / "edition.pdf"
+        for _ in range(3):
+            document.write_text(print_document(config, root, parts, pages), encoding="utf-8")
+            print_to_pdf(chromium, document, printed)
+            found = chapter_pages(printed)
+            missing = [a for a in anchors if a not in found]
+            if missing:
+                raise BuildError(f"the printed edition has no page for {', '.join(missing)}")
+            found = {a: found[a] for a in anchors}
+            if found == pages:
+                break
+            pages = found
+        else:
+            raise BuildError("the contents page numbers of the edition PDF did not settle after three prints")
+        target = html_dir / name
+        date_pdf(printed, target, build_moment())
+    return target
+
+
+def date_pdf(printed: Path, target: Path, moment) -> None:
+    """Copy the printed PDF to `target`, its creation and modification dates set to `moment` (the build's, which
+    SOURCE_DATE_EPOCH fixes), rather than the time Chromium printed it."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=str(printed))
+    stamp = moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp})
+    with open(target, "wb") as out:
+        writer.write(out)

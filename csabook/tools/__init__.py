@@ -1,0 +1,1 @@
+"""The analyst's tools: diff between years, the new-year refresh, the explorer."""
