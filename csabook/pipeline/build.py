@@ -138,8 +138,11 @@ class KernelPool:
         self.local = threading.local()
         self.all: list[WarmKernel] = []
         self.lock = threading.Lock()
+        self.stopped = False
 
     def get(self) -> WarmKernel:
+        if self.stopped:  # the build was interrupted: no kernel is started again
+            raise CsabookError("the build was interrupted")
         kernel = getattr(self.local, "kernel", None)
         if kernel is None:
             kernel = WarmKernel(self.project)
@@ -152,8 +155,11 @@ class KernelPool:
         return sum(k.started for k in self.all)
 
     def stop(self) -> None:
-        for kernel in self.all:
-            kernel.stop()
+        self.stopped = True
+        with self.lock:
+            kernels = list(self.all)
+        for kernel in kernels:
+            kernel.close()
 
 
 def execute_with_retry(task: Task, output: Path, project: Project, pool: KernelPool) -> dict:
@@ -203,12 +209,20 @@ def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: Executi
         task.dependencies, task.executed = deps, True
         return task
 
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as threads:
+    threads = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
+    try:
         futures = [threads.submit(run, t) for t in tasks]
         for future in as_completed(futures):
             task = future.result()
             state = "failed" if task.error else "executed"
             progress.advance(f"[{task.edition.key}] {task.template.stem} {state}")
+    except KeyboardInterrupt:
+        # Stop now, not when the running cells end: no new chapter starts, and the kernels are shut down, which
+        # ends the chapters running in them.
+        threads.shutdown(wait=False, cancel_futures=True)
+        pool.stop()
+        raise
+    threads.shutdown()
 
 
 def edition_fingerprint(tasks: list[Task], files: dict[str, str]) -> str:

@@ -111,6 +111,7 @@ class WarmKernel:
         self.kc = None
         self.sockets = None
         self.started = 0
+        self.closed = False  # set by close(): the kernel is never started again
 
     def start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
@@ -119,10 +120,13 @@ class WarmKernel:
         env = {**os.environ, "CSABOOK_ROOT": str(self.project.root), "PYTHONHASHSEED": "0"}
         last = None
         for attempt in range(START_ATTEMPTS):
+            if self.closed:
+                raise CsabookError("the build was interrupted")
             # IPC (Unix sockets in a private folder) rather than TCP: no ports to collide when kernels start in
             # parallel, and nothing listening on the network.
             self.sockets = tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
             km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k"))
+            self.km = km  # from now on close() can end it, even while it starts
             try:
                 run_sync(km.start_kernel)(cwd=str(self.project.root), env=env)
                 kc = km.client()
@@ -130,6 +134,7 @@ class WarmKernel:
                 run_sync(kc.wait_for_ready)(timeout=START_TIMEOUT)
             except Exception as exc:  # ZMQ "address already in use", a start time-out: try a new kernel
                 last = exc
+                self.km = None
                 try:
                     run_sync(km.shutdown_kernel)(now=True)
                 except Exception:
@@ -139,6 +144,9 @@ class WarmKernel:
                 continue
             self.km, self.kc = km, kc
             self.started += 1
+            if self.closed:  # closed while it started
+                self.stop()
+                raise CsabookError("the build was interrupted")
             self.call("warm_up", os.getpid(), kernel_memory())
             return
         raise CsabookError(f"could not start a Python kernel after {START_ATTEMPTS} attempts: {last}",
@@ -160,7 +168,8 @@ class WarmKernel:
     def call(self, function: str, *args) -> dict:
         """Run `function(*args)` of csabook.pipeline.inkernel in the kernel; returns the reply to its result."""
         call = f"{function}({', '.join(repr(a) for a in args)})"
-        result = self.run(f"import csabook.pipeline.inkernel as {IN_KERNEL}", {"result": f"{IN_KERNEL}.{call}"})["result"]
+        result = self.run(f"import csabook.pipeline.inkernel as {IN_KERNEL}",
+                          {"result": f"{IN_KERNEL}.{call}"})["result"]
         if result.get("status") != "ok":
             raise CsabookError(f"the kernel failed to run csabook's {function}: {result.get('ename')}: "
                                f"{result.get('evalue')}")
@@ -175,6 +184,11 @@ class WarmKernel:
         if not self.alive():
             self.stop()
             self.start()
+
+    def close(self) -> None:
+        """Stop the kernel for good: one still starting is ended too, and none is started again."""
+        self.closed = True
+        self.stop()
 
     def stop(self) -> None:
         from jupyter_core.utils import run_sync
