@@ -198,8 +198,8 @@ def renderer(workspace, tmp_path_factory):
         for template in sorted(workspace.notebooks.glob("*.ipynb")):
             if template.stem == "explore" or not chapter_available(template, data):
                 continue
-            if template in known and changed is not None and changed not in known[template]:
-                continue
+            if template in known and (changed is None or changed not in known[template]):
+                continue  # already run, and the change cannot reach it
             found = execute_chapter(template, edition, out / template.name, workspace, kernel)
             known.setdefault(template, found)
 
