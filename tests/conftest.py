@@ -17,7 +17,7 @@ from csabook.paths import get_project
 from tests import REPO
 
 # Fixtures that need built editions: a test using one is in the `built` tier.
-BUILT_FIXTURES = {"site"}
+BUILT_FIXTURES = {"site", "small_site", "built_small"}
 
 ROOT = REPO
 
@@ -37,6 +37,38 @@ def project(tmp_path):
     return copy_project(tmp_path)
 
 
+SMALL_TOC = {"format": "jb-book", "root": "index",
+             "parts": [{"caption": "Test", "chapters": [{"file": "foreword"}, {"file": "plans"}, {"file": "contact"}]}]}
+
+
+def small_book(project):
+    """Cut the project's book to four pages (index, foreword, plans, contact): quick to build."""
+    import yaml
+
+    (project.root / "_toc.yml").write_text(yaml.safe_dump(SMALL_TOC), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory):
+    """A small book of 2022/county, built and published once per session (with its cache, book and PDF)."""
+    from csabook import api
+    from csabook.pipeline.build import Progress
+
+    project = copy_project(tmp_path_factory.mktemp("small") / "project")
+    small_book(project)
+    summary = api.build(2022, "county", project=project, progress=Progress(io.StringIO()))
+    assert summary.ok and summary.built == ("2022/county",), summary
+    return project
+
+
+@pytest.fixture
+def built_small(small_site, tmp_path):
+    """A writable copy of the built small book: a project whose last build succeeded, to change and build again."""
+    root = tmp_path / "project"
+    shutil.copytree(small_site.root, root, symlinks=True)
+    return get_project(root)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if BUILT_FIXTURES & set(getattr(item, "fixturenames", ())):
@@ -52,31 +84,32 @@ class Ran:
     stderr: str
 
 
+def run_csabook(*args, root=None) -> Ran:
+    """Run `csabook ARGS` in this process (csabook.cli.main), against the project at `root` (default: the one
+    --project names, else $CSABOOK_ROOT, else the one found from the working folder)."""
+    out, err = io.StringIO(), io.StringIO()
+    before = os.environ.get("CSABOOK_ROOT")
+    if root is not None:
+        os.environ["CSABOOK_ROOT"] = str(root)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = cli.main([str(a) for a in args])
+            except SystemExit as exc:  # argparse: --help, --version, a usage error
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    finally:
+        if root is not None:
+            if before is None:
+                os.environ.pop("CSABOOK_ROOT", None)
+            else:
+                os.environ["CSABOOK_ROOT"] = before
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def run_cli():
-    """Run `csabook ARGS` in this process (csabook.cli.main), against the project at `root` (default: this checkout,
-    found from the working folder)."""
-
-    def run(*args, root=None):
-        out, err = io.StringIO(), io.StringIO()
-        before = os.environ.get("CSABOOK_ROOT")
-        if root is not None:
-            os.environ["CSABOOK_ROOT"] = str(root)
-        try:
-            with redirect_stdout(out), redirect_stderr(err):
-                try:
-                    code = cli.main([str(a) for a in args])
-                except SystemExit as exc:  # argparse: --help, --version, a usage error
-                    code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-        finally:
-            if root is not None:
-                if before is None:
-                    os.environ.pop("CSABOOK_ROOT", None)
-                else:
-                    os.environ["CSABOOK_ROOT"] = before
-        return Ran(code, out.getvalue(), err.getvalue())
-
-    return run
+    """`csabook` in this process: run_cli(*args, root=None) -> Ran."""
+    return run_csabook
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from csabook.pipeline.pdf import chapter_pages
 from csabook.pipeline.publish import build_lock
 
 from .conftest import append_cell
-from .test_safe_builds import build, small_book, snapshot
+from .conftest import small_book
+from .test_safe_builds import build, snapshot
 
 pytestmark = pytest.mark.built  # runs builds or kernels of its own
 
@@ -105,9 +106,8 @@ def test_every_child_dies_with_the_build(project, moment, signal_):
             pass
 
 
-def test_an_interrupt_while_jupyter_book_runs_publishes_nothing(project):
-    small_book(project)
-    assert build(project).returncode == 0
+def test_an_interrupt_while_jupyter_book_runs_publishes_nothing(built_small):
+    project = built_small
     before = snapshot(project.site)
     proc = start_build(project, "--force")
     try:
@@ -125,9 +125,8 @@ def test_an_interrupt_while_jupyter_book_runs_publishes_nothing(project):
     assert snapshot(project.site) == before
 
 
-def test_provenance_follows_a_change_that_leaves_the_pages_as_they_were(project):
-    small_book(project)
-    assert build(project).returncode == 0
+def test_provenance_follows_a_change_that_leaves_the_pages_as_they_were(built_small):
+    project = built_small
     foreword = project.data / "2022" / "county" / "foreword.yml"
     foreword.write_text(foreword.read_text(encoding="utf-8") + "# a comment changes the file, not the page\n",
                         encoding="utf-8")
@@ -142,9 +141,8 @@ def test_provenance_follows_a_change_that_leaves_the_pages_as_they_were(project)
     assert digest[:12] in (project.site / "2022" / "county" / "foreword.html").read_text(encoding="utf-8")
 
 
-def test_a_page_deleted_by_hand_is_built_again(project):
-    small_book(project)
-    assert build(project).returncode == 0
+def test_a_page_deleted_by_hand_is_built_again(built_small):
+    project = built_small
     page = project.site / "2022" / "county" / "contact.html"
     page.unlink()
     result = build(project)

@@ -18,7 +18,7 @@ from csabook.model.editions import pdf_name
 from csabook.pipeline.pdf import POLICY, find_chromium, print_document, read_edition
 
 from .built import EDITIONS, SITE, chapters_of
-from .test_safe_builds import build, small_book, snapshot
+from .test_safe_builds import build, snapshot
 
 
 def flat(text: str) -> str:
@@ -117,9 +117,8 @@ def test_missing_chromium_says_how_to_install_it(monkeypatch):
 
 
 @pytest.mark.built
-def test_a_failed_print_leaves_the_published_site_unchanged(project, tmp_path):
-    small_book(project)
-    assert build(project).returncode == 0
+def test_a_failed_print_leaves_the_published_site_unchanged(built_small, tmp_path):
+    project = built_small
     site = project.site / "2022" / "county"
     assert (site / pdf_name(2022, "county")).is_file()
     before = snapshot(project.site)

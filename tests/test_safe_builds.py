@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from .browser import browser_page, serve
-from .conftest import append_cell
+from .conftest import append_cell, run_csabook, small_book
 
 pytestmark = pytest.mark.built  # runs builds or kernels of its own
 
@@ -34,18 +34,9 @@ PAYLOADS = [
     '"><script>alert(1)</script>',
 ]
 
-SMALL_TOC = {"format": "jb-book", "root": "index",
-             "parts": [{"caption": "Test", "chapters": [{"file": "foreword"}, {"file": "plans"}, {"file": "contact"}]}]}
-
-
-def small_book(project):
-    (project.root / "_toc.yml").write_text(yaml.safe_dump(SMALL_TOC), encoding="utf-8")
-
-
 def build(project, *extra):
-    env = {**os.environ, "CSABOOK_ROOT": str(project.root)}
-    return subprocess.run([sys.executable, "-m", "csabook", "build", "--year", "2022", *extra],
-                          capture_output=True, text=True, env=env)
+    """`csabook build --year 2022 [extra]` in this process, against `project`."""
+    return run_csabook("--project", project.root, "build", "--year", "2022", *extra)
 
 
 def snapshot(folder):
@@ -106,9 +97,8 @@ def test_hostile_text_is_inert_in_the_built_site(project):
 
 
 @pytest.mark.parametrize("moment", ["] plans executed", "] building the site with Jupyter Book"])
-def test_killed_build_leaves_the_site_intact_and_the_next_build_works(project, moment):
-    small_book(project)
-    assert build(project).returncode == 0
+def test_killed_build_leaves_the_site_intact_and_the_next_build_works(built_small, moment):
+    project = built_small
     site = project.site
     before = snapshot(site)
     env = {**os.environ, "CSABOOK_ROOT": str(project.root)}
@@ -150,9 +140,8 @@ def test_concurrent_builds_wait_for_each_other(project):
         "contact.html", "foreword.html", "genindex.html", "index.html", "plans.html", "search.html"]
 
 
-def test_a_sphinx_warning_fails_the_build_and_keeps_the_site(project):
-    small_book(project)
-    assert build(project).returncode == 0
+def test_a_sphinx_warning_fails_the_build_and_keeps_the_site(built_small):
+    project = built_small
     before = snapshot(project.site)
     append_cell(project, "contact",
                 nbformat.v4.new_markdown_cell("See {ref}`a-label-that-does-not-exist`.", id="broken-ref"))

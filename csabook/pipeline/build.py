@@ -32,7 +32,8 @@ from csabook.model.reads import sha256_of
 from csabook.html.downloads import write_downloads
 from csabook.model.editions import Edition
 from csabook.errors import CsabookError, ExecutionError, Problem, SelectionError
-from csabook.pipeline.execute import WarmKernel, clean_stale_sockets, execute_chapter
+from csabook.pipeline.execute import (WarmKernel, cell_timeout, clean_stale_sockets, execute_chapter,
+                                      kernel_memory)
 from csabook.paths import Project
 from csabook.model.editions import pdf_name
 from csabook.pipeline.pdf import build_pdf
@@ -303,6 +304,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
     jobs = os.cpu_count() or 1 if jobs is None else jobs
     if jobs < 1:
         raise SelectionError(f"--jobs must be at least 1, not {jobs}")
+    cell_timeout(), kernel_memory()  # a bad CSABOOK_CELL_TIMEOUT or CSABOOK_KERNEL_MEMORY is one line, up front
     asked = tuple(e.key for e in editions)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
