@@ -35,7 +35,7 @@ nbval: $(STAMP)
 	$(PYTEST) --nbval -p no:cacheprovider --nbval-sanitize-with tests/nbval_sanitize.cfg book/
 
 test: book
-	$(PYTEST) tests
+	$(PYTEST) -v tests
 	$(MAKE) nbval
 
 lock:

@@ -193,7 +193,7 @@ def test_the_fictional_district_edition_shows_local_content_and_marks_the_rest(p
 @pytest.mark.built
 def test_district_all_builds_every_district_edition(project, run_cli):
     set_toc(project, ["foreword"])
-    result = run_cli("build", "--year", "2022", "--district", "all", root=project.root)
+    result = run_cli("build", "--year", "2022", "--district", "all", "--no-pdf", root=project.root)
     assert result.returncode == 0, result.stderr
     site = project.root / "_build" / "site"
     built = sorted(p.name for p in (site / "2022").iterdir() if (p / "index.html").is_file())
