@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 
 import nbformat
 import pytest
@@ -10,18 +11,40 @@ import yaml
 from csabook.pipeline.build import Progress, build_editions
 from csabook.pipeline.cache import ExecutionCache, entry_key
 from csabook.model.editions import select_editions
+from csabook.paths import get_project
+
+from .conftest import copy_project
 
 pytestmark = pytest.mark.built  # runs builds or kernels of its own
 
 CHAPTERS = ["foreword", "appendix_a", "appendix_b"]
 
 
-@pytest.fixture
-def small(project):
+def cut_book(project):
     toc = {"format": "jb-book", "root": "index",
            "parts": [{"caption": "Test", "chapters": [{"file": f} for f in CHAPTERS]}]}
     (project.root / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
     return project
+
+
+@pytest.fixture
+def small(project):
+    """A small book of 2022 county and Dover, never built."""
+    return cut_book(project)
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    """The small book built once for the module: (the project, the Summary of its first build)."""
+    project = cut_book(copy_project(tmp_path_factory.mktemp("cache") / "project"))
+    return project, build(project)
+
+
+@pytest.fixture
+def built(first_build, tmp_path):
+    """A copy of the small book as its first build left it (site, book and cache)."""
+    shutil.copytree(first_build[0].root, tmp_path / "project", symlinks=True)
+    return get_project(tmp_path / "project")
 
 
 def build(project, force=False):
@@ -34,8 +57,8 @@ def every(chapters, districts=("county", "dover")):
     return sorted(f"2022/{d}/{c}" for d in districts for c in chapters)
 
 
-def test_rebuild_with_no_change_executes_nothing_and_keeps_the_site(small):
-    first = build(small)
+def test_rebuild_with_no_change_executes_nothing_and_keeps_the_site(first_build, built):
+    first, small = first_build[1], built
     assert list(first.executed_notebooks) == every(["index"] + CHAPTERS)
     assert sorted(first.built) == ["2022/county", "2022/dover"]
     published = (small.site / "2022" / "county").resolve()
@@ -45,8 +68,8 @@ def test_rebuild_with_no_change_executes_nothing_and_keeps_the_site(small):
     assert (small.site / "2022" / "county").resolve() == published
 
 
-def test_a_data_edit_re_executes_exactly_the_notebooks_that_read_it(small):
-    build(small)
+def test_a_data_edit_re_executes_exactly_the_notebooks_that_read_it(built):
+    small = built
     morile = small.data / "2022" / "county" / "morile.csv"
     morile.write_text(morile.read_text(encoding="utf-8").replace("Child Sexual Exploitation (CSE)", "CSE edited"),
                       encoding="utf-8")
@@ -56,8 +79,8 @@ def test_a_data_edit_re_executes_exactly_the_notebooks_that_read_it(small):
     assert "CSE edited" in (small.site / "2022" / "dover" / "appendix_b.html").read_text(encoding="utf-8")
 
 
-def test_a_new_overlay_file_re_executes_only_that_district(small):
-    build(small)
+def test_a_new_overlay_file_re_executes_only_that_district(built):
+    small = built
     overlay = small.data / "2022" / "districts" / "dover"
     overlay.mkdir(parents=True)
     foreword = yaml.safe_load((small.data / "2022" / "county" / "foreword.yml").read_text(encoding="utf-8"))
@@ -70,8 +93,8 @@ def test_a_new_overlay_file_re_executes_only_that_district(small):
     assert result.built == ("2022/dover",)
 
 
-def test_a_template_edit_re_executes_that_chapter(small):
-    build(small)
+def test_a_template_edit_re_executes_that_chapter(built):
+    small = built
     path = small.notebooks / "appendix_a.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_markdown_cell("A note added to the template.", id="added-note"))
@@ -87,8 +110,8 @@ def test_parameters_are_part_of_the_key(small):
     assert county == entry_key(template, {"year": 2022, "district": "county"})
 
 
-def test_a_corrupt_entry_is_executed_again_not_trusted(small):
-    build(small)
+def test_a_corrupt_entry_is_executed_again_not_trusted(built):
+    small = built
     cache = ExecutionCache(small)
     county = select_editions(2022, "county", small)[0]
     key = entry_key(small.notebooks / "appendix_b.ipynb", county.parameters())
@@ -103,8 +126,8 @@ def test_a_corrupt_entry_is_executed_again_not_trusted(small):
     assert json.loads((cache.folder(key) / "entry.json").read_text(encoding="utf-8"))["key"] == key
 
 
-def test_force_executes_everything(small):
-    build(small)
+def test_force_executes_everything(built):
+    small = built
     result = build(small, force=True)
     assert list(result.executed_notebooks) == every(["index"] + CHAPTERS)
     assert sorted(result.built) == ["2022/county", "2022/dover"]

@@ -15,10 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
 import resource
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +33,7 @@ from csabook.model.loader import EditionData
 from tests import REPO
 from csabook.model.editions import pdf_name
 
-from .conftest import copy_project
+from .conftest import copy_project, run_csabook
 from csabook.validation.selection import validate_selection
 
 pytestmark = pytest.mark.built  # runs builds or kernels of its own
@@ -286,9 +283,7 @@ def test_what_validate_accepts_is_published(build_workspace, mutation):
         if problems:
             assert any(mutation.file in p for p in problems), "\n".join(problems)
             return
-        result = subprocess.run([sys.executable, "-m", "csabook", "build", "--year", "2024", "--district", "county"],
-                                capture_output=True, text=True, env={**os.environ, "CSABOOK_ROOT": str(project.root)},
-                                timeout=900)  # a guard against a hang, not a time limit on the build
+        result = run_csabook("--project", project.root, "build", "--year", "2024", "--district", "county")
         assert result.returncode == 0, f"{mutation}: validate accepted it, then the build failed:\n{result.stderr}"
         edition = project.site / "2024" / "county"
         toc = yaml.safe_load((project.book / "2024" / "county" / "_toc.yml").read_text(encoding="utf-8"))
