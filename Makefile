@@ -1,6 +1,7 @@
 # make setup: create .venv and install the pinned environment (requirements.lock) and csabook.
 # make book: set up .venv (if needed) and build the default editions into _build/site/.
-# make test: set up .venv (if needed), build the book, run the unit and browser tests and strict nbval.
+# make test: set up .venv (if needed), build the book, run every test (one worker per core, each test file on one
+#   worker, so a file's shared set-up is made once) and strict nbval.
 # make unit: the unit tier only (no book built, no kernel, no browser).
 # make lock: refresh requirements.lock from pyproject.toml (see the README: when to run it).
 # make explore: the analyst explorer (notebooks/explore.ipynb) in Voila, installed on first use.
@@ -35,7 +36,7 @@ nbval: $(STAMP)
 	$(PYTEST) --nbval -p no:cacheprovider --nbval-sanitize-with tests/nbval_sanitize.cfg book/
 
 test: book
-	$(PYTEST) -v tests
+	$(PYTEST) -v --numprocesses auto --dist loadfile --durations 10 tests
 	$(MAKE) nbval
 
 lock:
