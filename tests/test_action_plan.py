@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from csabook import open_edition
-from csabook.content.actionplan import actions_frame, objectives_per_group
+from csabook.content.actionplan import actions_frame, objectives_per_agency, objectives_per_group
 from csabook.model.loader import reference_priorities
 from csabook.validation.edition import validate_edition
 from csabook.model.timescales import parse_timescale
@@ -107,3 +107,51 @@ def test_filter_table_narrows_by_lead_agency_offline(site):
         assert 0 < box.locator("tbody tr:not([hidden])").count() < shown
         assert blocked == [], blocked
         assert errors == [], errors
+
+
+# The agencies register (issue: monitoring, part 1)
+
+
+def test_every_lead_of_the_2024_plan_names_registered_agencies():
+    from csabook.model.agencies import agencies_of, load_agencies
+
+    agencies = load_agencies()
+    plan = open_edition(2024).action_plan
+    for objective in plan.objectives:
+        for row in objective.rows:
+            assert len(agencies_of(row, agencies)) == len(row.agencies), (objective.number, row.lead)
+    shared = next(row for o in plan.objectives for row in o.rows if " / " in row.lead)
+    assert [a.slug for a in agencies_of(shared, agencies)] == ["kcc-commissioned-services", "kcst"]
+
+
+def test_the_chart_counts_each_registered_agency_once():
+    from csabook.model.agencies import load_agencies
+
+    counts = dict(objectives_per_agency(open_edition(2024).action_plan, load_agencies()))
+    assert "Violence Reduction Unit (VRU" not in counts and "KCC SOC Team" not in counts
+    assert counts["Violence Reduction Unit (VRU)"] == 3  # objectives 5.2, 5.3 and 5.4
+    assert counts["KCC Serious and Organised Crime (SOC) Team"] == 4  # objectives 5.5 to 5.8
+    assert set(counts) == {a.name for a in load_agencies().agencies}
+
+
+def test_an_unknown_lead_is_one_line_naming_the_file_objective_and_lead(project, run_cli):
+    path = project.data / "2024" / "county" / "action_plan.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('lead: "Domestic Abuse Tactical Group"', 'lead: "Kent Police / A Made-up Body"', 1),
+                    encoding="utf-8")
+    result = run_cli("validate", "--year", "2024", root=project.root)
+    assert result.returncode == 1
+    line = text[:text.index('lead: "Domestic Abuse Tactical Group"')].count("\n") + 1
+    assert (f"data/2024/county/action_plan.yml:line {line} (objective 1.3): lead agency 'A Made-up Body' is not in "
+            "data/agencies.yml; expected a registered agency's name or alias") in result.stderr, result.stderr
+    assert "Kent Police'" not in result.stderr
+
+
+def test_an_alias_used_twice_is_refused(project, run_cli):
+    path = project.data / "agencies.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace('aliases: ["KCC SOC Team"]',
+                                                             'aliases: ["KCC SOC Team", "Kent Police"]'),
+                    encoding="utf-8")
+    result = run_cli("validate", "--year", "2024", root=project.root)
+    assert result.returncode == 1
+    assert "data/agencies.yml" in result.stderr and "duplicate agency name or alias 'Kent Police'" in result.stderr

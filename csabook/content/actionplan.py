@@ -6,7 +6,8 @@ from collections import Counter
 
 import pandas as pd
 
-from csabook.model.schema import ActionPlan
+from csabook.model.agencies import agencies_of
+from csabook.model.schema import ActionPlan, Agencies
 
 ACTION_COLUMNS = ["No.", "Priority", "Objective", "Actions", "Measures", "Timescale", "Lead agency"]
 
@@ -56,12 +57,13 @@ def objectives_per_group(plan: ActionPlan) -> list[tuple[str, int]]:
     return [(group_label(g), len(g.objectives)) for g in plan.groups]
 
 
-def objectives_per_agency(plan: ActionPlan) -> list[tuple[str, int]]:
-    """How many objectives each lead agency leads at least one row of, most first."""
+def objectives_per_agency(plan: ActionPlan, agencies: Agencies) -> list[tuple[str, int]]:
+    """How many objectives each registered agency leads at least one row of, most first (by its registered name:
+    the spellings the text uses for one agency count once)."""
     counts: Counter = Counter()
     for obj in plan.objectives:
-        for agency in sorted({a for row in obj.rows for a in row.agencies}):
-            counts[agency] += 1
+        for name in sorted({a.name for row in obj.rows for a in agencies_of(row, agencies)}):
+            counts[name] += 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,6 +166,26 @@ class EditionData:
         spec = schema.FILES[name]
         columns = [c for c in spec.columns if c not in ("source", "page")]
         return pd.DataFrame([r.model_dump(by_alias=True) for r in rows], columns=columns + ["source", "page"])[columns]
+
+
+def load_project_file(spec: schema.FileSpec, project: Project, what: str, expected: str):
+    """A project-wide data file, data/<spec.filename> (the district register, the agencies): validated, parsed once
+    while the file is unchanged, and its read logged. A missing file is a DataError saying `what`, `expected`."""
+    path = project.data / spec.filename
+    shown = project.relative(path)
+    if not path.is_file():
+        reads.note(project, path, "absent")
+        raise DataError([Problem(shown, "", what, expected)])
+    stat = path.stat()
+    content, digest = _read_project_file(path, spec.name, shown, stat.st_mtime_ns, stat.st_size)
+    reads.note(project, path, "sha256:" + digest)
+    return content
+
+
+@functools.lru_cache(maxsize=16)
+def _read_project_file(path: Path, name: str, shown: str, mtime_ns: int, size: int) -> tuple[object, str]:
+    """Many pages and checks read these files: parse each once while it is unchanged (its size and mtime)."""
+    return load_file(path, schema.PROJECT_FILES[name], shown)
 
 
 def outside_project(path: Path, project: Project) -> None:

@@ -511,6 +511,31 @@ class Register(Model):
         return [d for d in self.districts if not d.fictional]
 
 
+class Agency(Model):
+    slug: str = Field(pattern=SLUG, max_length=40)
+    name: PlainText
+    aliases: list[PlainText] = Field(default_factory=list)  # other spellings the published text uses
+    note: Optional[str] = None  # why the aliases are this agency
+
+
+class Agencies(Model):
+    """data/agencies.yml: the lead agencies of the action plans, with the spellings the text uses for each."""
+
+    source: Source
+    agencies: list[Agency] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([a.slug for a in self.agencies], "agency slug")
+        _check_unique([n for a in self.agencies for n in (a.name, *a.aliases)], "agency name or alias")
+        return self
+
+    def resolve(self, text: str) -> "Agency | None":
+        """The agency a lead names (its name or one of its aliases), or None."""
+        wanted = " ".join(text.split())
+        return next((a for a in self.agencies if wanted in (a.name, *a.aliases)), None)
+
+
 class MorileRow(Row):
     rank: int = Field(ge=1)
     issue: str = Field(min_length=1)
@@ -590,6 +615,8 @@ YEAR_KINDS = (("a CSA year", "document", CSA_YEAR_FILES),
               ("a year of the priorities history", "priority_list", ("priority_list",)))
 REGISTER = FileSpec("register", "register.yml", Register, "District register")
 DOCUMENTS = FileSpec("documents", "documents.yml", Documents, None)
+AGENCIES = FileSpec("agencies", "agencies.yml", Agencies, None)
+PROJECT_FILES = {spec.name: spec for spec in (REGISTER, DOCUMENTS, AGENCIES)}  # data/<file>, for every year
 
 
 def describe_error(error: dict) -> tuple[tuple, str, str]:

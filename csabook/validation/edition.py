@@ -12,6 +12,7 @@ from pathlib import Path
 
 from csabook.model import schema
 from csabook.model.loader import COUNTY, EditionData, load_file, reference_priorities
+from csabook.model.agencies import lead_problems, load_agencies
 from csabook.model.reads import listing
 from csabook.model.districts import load_register
 from csabook.errors import DataError, Problem
@@ -203,5 +204,10 @@ def validate_edition(year: int, district: str = COUNTY, project: Project | None 
         declared, unreadable = declared_documents(data.project)
         problems.extend(unreadable or source_problems(data, declared))
         problems.extend(_cross_checks(data))
+        if data.has("action_plan"):
+            try:
+                problems.extend(lead_problems(data, load_agencies(data.project)))
+            except DataError as exc:
+                problems.extend(exc.problems)
         problems.extend(review_problems(data))
     return problems

@@ -61,8 +61,8 @@ def template_problems(project: Project, names: list[str]) -> list[Problem]:
     return problems
 
 
-# What data/ holds besides year folders: the register, the source documents, the district template and notes.
-KNOWN_IN_DATA = {schema.REGISTER.filename, schema.DOCUMENTS.filename, "district-template", *schema.LAYER_NOTES}
+# What data/ holds besides year folders: the project-wide files, the district template and notes.
+KNOWN_IN_DATA = {*(spec.filename for spec in schema.PROJECT_FILES.values()), "district-template", *schema.LAYER_NOTES}
 
 
 def folder_problems(project: Project) -> list[Problem]:
