@@ -155,3 +155,37 @@ def test_an_alias_used_twice_is_refused(project, run_cli):
     result = run_cli("validate", "--year", "2024", root=project.root)
     assert result.returncode == 1
     assert "data/agencies.yml" in result.stderr and "duplicate agency name or alias 'Kent Police'" in result.stderr
+
+
+# Stable action ids (issue: monitoring, part 2)
+
+
+def test_every_row_has_its_id_in_the_tables_and_the_workbook(plan):
+    from csabook.content.actionplan import workbook_sheets
+
+    frame = actions_frame(plan)
+    ids = list(frame["Action ID"])
+    assert ids[:3] == ["1.1-1", "1.1-2", "1.1-3"] and len(set(ids)) == len(ids) == 39
+    assert list(workbook_sheets(plan)["Actions"]["Action ID"]) == ids
+
+
+def test_a_repeated_action_id_is_one_line(project, run_cli):
+    path = project.data / "2024" / "county" / "action_plan.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace('id: "1.1-2"', 'id: "1.1-1"', 1), encoding="utf-8")
+    result = run_cli("validate", "--year", "2024", root=project.root)
+    assert result.returncode == 1 and "duplicate action id '1.1-1'" in result.stderr, result.stderr
+
+
+def test_new_year_carries_the_action_ids(project):
+    import csabook
+
+    csabook.new_year(2025, project=project)
+    carried = open_edition(2025, project=project).action_plan
+    assert [r.id for o in carried.objectives for r in o.rows] == \
+        [r.id for o in open_edition(2024, project=project).action_plan.objectives for r in o.rows]
+
+
+def test_the_plan_page_shows_each_action_id(site):
+    page = (site / "2024" / "county" / "action_plan.html").read_text(encoding="utf-8")
+    assert "<th>Action ID</th>" in page or ">Action ID<" in page
+    assert page.count(">1.1-1<") >= 1 and ">4.2-2<" in page

@@ -215,7 +215,7 @@ def test_the_action_plan_downloads_as_one_spreadsheet(browser):
     actions = list(book["Actions"].iter_rows(values_only=True))
     table = page.locator("table#table-all-actions-of-the-action-plan")
     assert len(actions) - 1 == table.locator("tbody tr").count()
-    assert list(actions[0]) == ["No.", "Priority", "Objective", "Actions", "Measures", "Timescale", "Due by",
+    assert list(actions[0]) == ["Action ID", "No.", "Priority", "Objective", "Actions", "Measures", "Timescale", "Due by",
                                 "Lead agency"]
     objectives = list(book["Objectives"].iter_rows(values_only=True))
     assert len(objectives) - 1 == 32

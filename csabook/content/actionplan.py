@@ -9,7 +9,7 @@ import pandas as pd
 from csabook.model.agencies import agencies_of
 from csabook.model.schema import ActionPlan, Agencies
 
-ACTION_COLUMNS = ["No.", "Priority", "Objective", "Actions", "Measures", "Timescale", "Lead agency"]
+ACTION_COLUMNS = ["Action ID", "No.", "Priority", "Objective", "Actions", "Measures", "Timescale", "Lead agency"]
 
 
 def group_label(group) -> str:
@@ -27,6 +27,7 @@ def actions_frame(plan: ActionPlan) -> pd.DataFrame:
         for obj in group.objectives:
             for row in obj.rows:
                 records.append({
+                    "Action ID": row.id,
                     "No.": objective_label(obj),
                     "Priority": group_label(group),
                     "Objective": f"{obj.theme}: {obj.outcome}" if obj.theme else obj.outcome,

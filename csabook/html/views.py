@@ -168,8 +168,9 @@ def action_plan_groups(plan) -> Html:
             marker = "*" if obj.linked_partnership else ""
             link = " (linked to another partnership)" if obj.linked_partnership else ""
             theme = f"{escape(obj.theme)}: " if obj.theme else ""
-            frame = pd.DataFrame([{cols[2]: list(r.actions), cols[3]: list(r.measures), cols[4]: r.timescale,
-                                   cols[5]: r.lead} for r in obj.rows], columns=cols[2:])
+            frame = pd.DataFrame([{"Action ID": r.id, cols[2]: list(r.actions), cols[3]: list(r.measures),
+                                   cols[4]: r.timescale, cols[5]: r.lead} for r in obj.rows],
+                                 columns=["Action ID", *cols[2:]])
             parts += [Html(f'<div class="csa-objective"><h3>{escape(obj.number)}{marker}{escape(link)}</h3>'
                            f"<p>{theme}{escape(obj.outcome)}</p>"),
                       table(frame, f"Objective {obj.number}: actions, measures, timescale and lead"), Html("</div>")]

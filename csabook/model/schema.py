@@ -327,6 +327,9 @@ class Contact(Model):
 
 
 class ActionRow(Model):
+    # The row's id: "<objective>-<n>" when first written, never changed afterwards (returns refer to it), so a row
+    # that moves keeps it. Unique within its plan.
+    id: str = Field(pattern=r"^[0-9]+\.[0-9]+-[0-9]+$", max_length=20)
     actions: list[str] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
     timescale: str = Field(min_length=1, max_length=200)
@@ -394,6 +397,7 @@ class ActionPlan(Model):
     @model_validator(mode="after")
     def _unique(self):
         _check_unique([g.number for g in self.groups], "group number")
+        _check_unique([r.id for g in self.groups for o in g.objectives for r in o.rows], "action id")
         return self
 
     @property
