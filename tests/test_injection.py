@@ -32,7 +32,9 @@ EDITIONS = ["2022/county", "2022/dover", "2024/county"]
 STRICT = {"id", "slug", "number", "priority_id", "ref", "url", "email", "document", "file", "version", "period",
           "letter", "from", "to", "label", "date", "effective", "telephone", "timescale", "source", "page", "csps",
           "rank", "pages", "from_year", "identified"}
-PLAIN = {"name", "csp_name"}  # in data/register.yml: plain text, part of the edition title
+PLAIN = {"name", "csp_name", "aliases"}  # in the registers (districts, agencies): plain text
+PLAIN_SUFFIX = ' & "Co" \'s\''
+REGISTERS = {"register.yml", "agencies.yml"}
 TEMPLATE = "{% if 1 %}TPL-EVAL{% endif %}"
 
 
@@ -45,16 +47,18 @@ def payload(port: int) -> str:
             f' <style>body{{background:url({listener}/css)}}</style> **bold** `code` $x$ & "q" \'s\'')
 
 
-def hostile(value, key, port: int, register: bool):
+def hostile(value, key, port: int, register: bool, plan: bool = False):
     """`value` with the payload appended to every string not held to a strict form."""
     if isinstance(value, dict):
-        return {k: hostile(v, k, port, register) for k, v in value.items()}
+        return {k: hostile(v, k, port, register, plan) for k, v in value.items()}
     if isinstance(value, list):
-        return [hostile(v, key, port, register) for v in value]
+        return [hostile(v, key, port, register, plan) for v in value]
     if not isinstance(value, str) or key in STRICT:
         return value
     if register and key in PLAIN:
-        return value + ' & "Co" \'s\''
+        return value + PLAIN_SUFFIX
+    if plan and key == "lead":  # an action plan's lead names registered agencies ("A / B"), whose names are plain text: as they are changed
+        return " / ".join(part + PLAIN_SUFFIX for part in value.split(" / "))
     return value + payload(port)
 
 
@@ -64,7 +68,7 @@ def make_hostile(root, port: int) -> int:
     for path in sorted((root / "data").rglob("*")):
         if path.suffix == ".yml" and "district-template" not in path.parts:
             content = yaml.safe_load(path.read_text(encoding="utf-8"))
-            new = hostile(content, None, port, path.name == "register.yml")
+            new = hostile(content, None, port, path.name in REGISTERS, path.name == "action_plan.yml")
             changed += sum(1 for a, b in zip(_strings(content), _strings(new)) if a != b)
             path.write_text(yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
         elif path.suffix == ".csv":
