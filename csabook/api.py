@@ -25,10 +25,11 @@ from csabook.paths import Project, get_project
 from csabook.pipeline.build import Progress, Summary, build_editions
 from csabook.tools.diff import YearDiff, compare_years
 from csabook.tools.newyear import Scaffold, scaffold_year
+from csabook.tools.quarterly import Templates, write_templates
 from csabook.validation.selection import Checked, validate_selection
 
 __all__ = ["Checked", "Edition", "Problem", "Scaffold", "Summary", "YearDiff", "build", "check", "diff", "editions",
-           "new_year", "project_at", "validate", "write_params"]
+           "new_year", "project_at", "return_templates", "validate", "write_params"]
 
 Folder = str | os.PathLike | Project | None
 
@@ -68,6 +69,15 @@ def new_year(year: int, *, previous: int | None = None, project: Folder = None) 
     """Scaffold data/<year>/ and params/<year>/ from the latest data up to `previous` (default: the latest earlier
     year); never overwrites an existing year."""
     return scaffold_year(year, previous, project_at(project))
+
+
+def return_templates(year: int, quarter: str, district: str = "county", *, out: str | os.PathLike | None = None,
+                     project: Folder = None) -> Templates:
+    """Write the quarterly return workbooks for the edition's action plan: one per lead agency, named by its slug
+    (default folder: _build/returns/<year>-<district>-<quarter>/)."""
+    from pathlib import Path
+
+    return write_templates(year, district, quarter, project_at(project), Path(out) if out else None)
 
 
 def editions(*, project: Folder = None) -> list[Edition]:

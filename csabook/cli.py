@@ -10,6 +10,7 @@ from csabook.version import __version__
 from csabook.errors import CsabookError, DataError, printable
 from csabook import api
 from csabook.pipeline.publish import is_published
+from csabook.model.quarters import QUARTERS
 from csabook.paths import YEAR_RULE, parse_year
 
 
@@ -86,6 +87,11 @@ def cmd_params(args, project) -> int:
     return 0
 
 
+def cmd_returns_template(args, project) -> int:
+    print(api.return_templates(args.year, args.quarter, args.district, out=args.out, project=project).text())
+    return 0
+
+
 def add_selection(command: argparse.ArgumentParser) -> None:
     """--year and --district, which choose editions (csabook.model.editions.select_editions)."""
     command.add_argument("--year", default=None, help="a year, or 'all' (default: all)")
@@ -145,6 +151,23 @@ def make_parser() -> argparse.ArgumentParser:
     diff.add_argument("year_b", type=year_argument, metavar="YEAR_B", help="the later year")
     diff.add_argument("--district", default="county", help="a district slug, or county (default: county)")
     diff.set_defaults(func=cmd_diff)
+
+    returns = sub.add_parser("returns", help="quarterly returns from the lead agencies of an action plan",
+                             description="Monitor an action plan: each lead agency feeds back on its actions every "
+                             "quarter of the financial year.")
+    returns_sub = returns.add_subparsers(dest="returns_command", metavar="ACTION", required=True)
+    template = returns_sub.add_parser("template", help="write one return workbook per lead agency",
+                                      description="Write the quarter's return workbook (.xlsx) for every lead agency "
+                                      "of the edition's action plan, named by the agency's slug (data/agencies.yml). "
+                                      "Each lists the actions the agency leads, with the columns up to Lead Agency "
+                                      "filled in and locked, and a drop-down of the statuses.")
+    template.add_argument("--year", type=year_argument, required=True, help="the action plan's year, e.g. 2024")
+    template.add_argument("--district", default="county", help="a district slug, or county (default: county)")
+    template.add_argument("--quarter", required=True, choices=list(QUARTERS),
+                          help="the quarter of the financial year (Q1 ends 30 June, Q4 ends 31 March)")
+    template.add_argument("--out", metavar="DIR", default=None,
+                          help="where to write the workbooks (default: _build/returns/<year>-<district>-<quarter>/)")
+    template.set_defaults(func=cmd_returns_template)
     return parser
 
 
