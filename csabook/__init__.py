@@ -14,7 +14,7 @@ from csabook.version import __version__
 
 API = ("build", "validate", "check", "diff", "new_year", "return_templates", "editions", "write_params", "project_at",
        "Summary",
-       "Checked", "Problem", "Scaffold", "YearDiff", "Edition")
+       "Checked", "Problem", "Scaffold", "Templates", "YearDiff", "Edition")
 
 __all__ = ["__version__", "open_edition", *API]
 

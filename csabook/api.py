@@ -18,6 +18,7 @@ Summary.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from csabook.errors import Problem
 from csabook.model.editions import Edition, discover_editions, select_editions, write_params
@@ -28,7 +29,7 @@ from csabook.tools.newyear import Scaffold, scaffold_year
 from csabook.tools.quarterly import Templates, write_templates
 from csabook.validation.selection import Checked, validate_selection
 
-__all__ = ["Checked", "Edition", "Problem", "Scaffold", "Summary", "YearDiff", "build", "check", "diff", "editions",
+__all__ = ["Checked", "Edition", "Problem", "Scaffold", "Summary", "Templates", "YearDiff", "build", "check", "diff", "editions",
            "new_year", "project_at", "return_templates", "validate", "write_params"]
 
 Folder = str | os.PathLike | Project | None
@@ -75,8 +76,6 @@ def return_templates(year: int, quarter: str, district: str = "county", *, out: 
                      project: Folder = None) -> Templates:
     """Write the quarterly return workbooks for the edition's action plan: one per lead agency, named by its slug
     (default folder: _build/returns/<year>-<district>-<quarter>/)."""
-    from pathlib import Path
-
     return write_templates(year, district, quarter, project_at(project), Path(out) if out else None)
 
 

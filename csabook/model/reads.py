@@ -28,7 +28,10 @@ class ReadLog:
         self.seen: dict[str, str] = {}
 
     def note(self, project: Project, path: Path, fingerprint: str) -> None:
-        key = project.relative(path)
+        self.add(project.relative(path), fingerprint)
+
+    def add(self, key: str, fingerprint: str) -> None:
+        """Record `key`; a file read stays recorded as read when it is looked for again."""
         if fingerprint in ("present", "absent") and self.seen.get(key, "").startswith("sha256:"):
             return
         self.seen[key] = fingerprint
@@ -57,8 +60,7 @@ def record_reads() -> Iterator[ReadLog]:
         _CURRENT.reset(token)
         if outer is not None:
             for key, kind in log.seen.items():
-                if not (kind in ("present", "absent") and outer.seen.get(key, "").startswith("sha256:")):
-                    outer.seen[key] = kind
+                outer.add(key, kind)
 
 
 def note(project: Project, path: Path, fingerprint: str) -> None:
