@@ -144,14 +144,14 @@ def write_review(folder: Path, previous: int, entries: list[tuple[str, str, int]
     return path
 
 
-def copy_layer(sources: dict[str, Path], target: Path, year: int, previous: int,
+def copy_layer(sources: dict[str, tuple[int, Path]], target: Path, year: int, previous: int,
                district: bool) -> list[tuple[str, str]]:
-    """Copy one layer's data files (`sources`: file name -> the file to copy); return its review entries."""
+    """Copy one layer's data files (`sources`: file name -> (the year it is carried from, the file to copy));
+    return its review entries."""
     target.mkdir(parents=True)
     review = []
-    for name, path in sorted(sources.items()):
+    for name, (source_year, path) in sorted(sources.items()):
         shutil.copy2(path, target / name)
-        source_year = int(path.parent.parent.name if not district else path.parent.parent.parent.name)
         if name == "document.yml":
             move_document_date(target / name, source_year, year)
         if name in schema.LAYER_NOTES:
@@ -189,12 +189,12 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the year's folder is not
     try:
-        county = {name: _county(project, y) / name for name, y in sources.items()}
+        county = {name: (y, _county(project, y) / name) for name, y in sources.items()}
         layers = [(county, staging / COUNTY, False)]
         overlays = source_year / "districts"
         if overlays.is_dir():
-            layers += [(_layer_files(d), staging / "districts" / d.name, True) for d in sorted(overlays.iterdir())
-                       if d.is_dir()]
+            layers += [({name: (previous, path) for name, path in _layer_files(d).items()},
+                        staging / "districts" / d.name, True) for d in sorted(overlays.iterdir()) if d.is_dir()]
         for files, target, district in layers:
             for name, update in copy_layer(files, target, year, previous, district):
                 review.append((f"{target.relative_to(staging)}/{name}", update))
