@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from csabook.model import schema
-from csabook.model.loader import COUNTY, EditionData, load_file, reference_priorities
+from csabook.model.loader import COUNTY, EditionData, load_project_file, reference_priorities
 from csabook.model.agencies import lead_problems, load_agencies
 from csabook.model.reads import listing
 from csabook.model.districts import load_register
@@ -146,12 +146,9 @@ def _overlay_folder_problems(data: EditionData) -> list[Problem]:
 
 def declared_documents(project: Project) -> tuple[set[str], list[Problem]]:
     """The ids of the source documents declared in data/documents.yml (and 'local'), with any problem reading it."""
-    path = project.data / schema.DOCUMENTS.filename
-    shown = project.relative(path)
-    if not path.is_file():
-        return set(), [Problem(shown, "", "the file is missing", "the list of source documents (see data/README.md)")]
     try:
-        documents, _ = load_file(path, schema.DOCUMENTS, shown)
+        documents = load_project_file(schema.DOCUMENTS, project, "the file is missing",
+                                      "the list of source documents (see data/README.md)")
     except DataError as exc:
         return set(), list(exc.problems)
     return {d.id for d in documents.documents} | {schema.LOCAL_DOCUMENT}, []
@@ -173,10 +170,11 @@ def source_problems(data: "EditionData", declared: set[str]) -> list[Problem]:
         if isinstance(content, tuple):  # a table: each row's source column
             named = [(f"row {i + 1} (source)", row.source) for i, row in enumerate(content)]
         else:
-            named = [(_source_line(data.project.root / read.path), content.source.document)] \
-                if hasattr(content, "source") else []
+            named = [(None, content.source.document)] if hasattr(content, "source") else []
         for where, document in named:
             if document not in declared:
+                # a YAML file is read again for the line of its source key only when there is a problem to report
+                where = where or _source_line(data.project.root / read.path)
                 problems.append(Problem(read.path, where, f"'{document}' is not a declared source document",
                                         "one of " + ", ".join(sorted(declared)) + " (see data/documents.yml)"))
     return problems
