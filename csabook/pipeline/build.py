@@ -65,6 +65,7 @@ class Summary:
 
     editions: tuple[str, ...] = ()  # the editions asked for, "<year>/<district>"
     executed_notebooks: tuple[str, ...] = ()  # "<year>/<district>/<chapter>", sorted
+    failed_notebooks: tuple[str, ...] = ()  # the same, for those that failed (their errors are in `failures`)
     cached: int = 0
     built: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
@@ -81,16 +82,12 @@ class Summary:
     def executed(self) -> int:
         return len(self.executed_notebooks)
 
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
-
     def lines(self) -> list[str]:
         if self.problems:
             return [f"{len(self.problems)} problem(s) in the data: nothing was executed or published."]
         stages = ", ".join(f"{name} {secs:.1f}s" for name, secs in self.seconds)
         return [f"Notebooks: {self.executed} executed, {self.cached} from the cache, "
-                f"{sum(isinstance(f, ExecutionError) for f in self.failures)} failed "
+                f"{len(self.failed_notebooks)} failed "
                 f"({self.kernels} kernel(s) started).",
                 f"Editions: {len(self.built)} built, {len(self.unchanged)} unchanged (kept as published).",
                 f"Time: {stages}."]
@@ -347,7 +344,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
             pool.stop()
             kernels = pool.started()
         executed = tuple(sorted(f"{t.edition.key}/{t.template.stem}" for t in todo if t.executed))
-        failures = [t.error for t in tasks if t.error]
+        failed = [t for t in tasks if t.error]
         lap("execute")
 
         commit, date = git_commit(project), build_date()
@@ -402,7 +399,9 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         write_index(project)
         lap("index")
     summary = Summary(editions=asked, executed_notebooks=executed, cached=cached, built=tuple(sorted(built)),
-                      unchanged=tuple(unchanged), failures=tuple(failures + build_errors), kernels=kernels,
+                      failed_notebooks=tuple(sorted(f"{t.edition.key}/{t.template.stem}" for t in failed)),
+                      unchanged=tuple(unchanged), failures=tuple([t.error for t in failed] + build_errors),
+                      kernels=kernels,
                       seconds=tuple(seconds.items()))
     for line in summary.lines():
         progress.line(line)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import json
 import logging
 import os
 import shutil
@@ -29,6 +28,10 @@ ERROR_TAG = "papermill-error-cell-tag"  # the banner cells papermill adds to a f
 ENGINE = "csabook-warm"
 START_ATTEMPTS = 3
 START_TIMEOUT = 60
+
+# The module whose functions the kernel runs (csabook.pipeline.inkernel), bound to this name in the kernel.
+IN_KERNEL = "_csabook_in_kernel"
+
 
 # Limits of every kernel, from the environment: a cell that runs longer, or a kernel that needs more memory,
 # fails naming the edition, the chapter, the cell and the data files it had read. The real chapters need a few
@@ -49,8 +52,6 @@ def kernel_memory() -> int:
     """MB of address space a kernel may use: CSABOOK_KERNEL_MEMORY, read when a kernel starts (default 4096)."""
     return _setting("CSABOOK_KERNEL_MEMORY", 4096)
 
-# The module whose functions the kernel runs (csabook.pipeline.inkernel), bound to this name in the kernel.
-IN_KERNEL = "_csabook_in_kernel"
 
 def check_parameters(template: Path, parameters: dict) -> None:
     """Fail on parameters the template does not declare (papermill itself only warns)."""
@@ -165,15 +166,16 @@ class WarmKernel:
                                f"{content.get('evalue')}")
         return content.get("user_expressions", {})
 
-    def call(self, function: str, *args) -> dict:
-        """Run `function(*args)` of csabook.pipeline.inkernel in the kernel; returns the reply to its result."""
+    def call(self, function: str, *args):
+        """Run `function(*args)` of csabook.pipeline.inkernel in the kernel; returns its result (a Python literal:
+        None, a dict of strings...)."""
         call = f"{function}({', '.join(repr(a) for a in args)})"
         result = self.run(f"import csabook.pipeline.inkernel as {IN_KERNEL}",
                           {"result": f"{IN_KERNEL}.{call}"})["result"]
         if result.get("status") != "ok":
             raise CsabookError(f"the kernel failed to run csabook's {function}: {result.get('ename')}: "
                                f"{result.get('evalue')}")
-        return result
+        return ast.literal_eval(result["data"]["text/plain"])
 
     def alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -233,6 +235,7 @@ def execute_chapter(template: Path, edition: Edition, output: Path, project: Pro
     A failing cell raises ExecutionError; the executed notebook, with the error, is kept at `output`.
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     parameters = edition.parameters()
@@ -241,15 +244,13 @@ def execute_chapter(template: Path, edition: Edition, output: Path, project: Pro
     output.parent.mkdir(parents=True, exist_ok=True)
     kernel.ensure()
     kernel.call("start_chapter")
-    from nbclient.exceptions import CellTimeoutError
-
     try:
         nb = papermill.execute_notebook(str(template), str(output), parameters=parameters, kernel_name=KERNEL,
                                         engine_name=warm_engine(), warm_kernel=kernel, progress_bar=False,
                                         log_output=False, execution_timeout=timeout)
     except (PapermillExecutionError, CellTimeoutError) as exc:
         timed_out = isinstance(exc, CellTimeoutError)
-        read = [] if timed_out else files_read(kernel.call("chapter_reads"))
+        read = [] if timed_out else files_read(kernel)
         if timed_out:
             kernel.stop()  # still busy in the cell: the next chapter gets a new kernel
         raw = nbformat.read(str(output), as_version=4)
@@ -266,18 +267,13 @@ def execute_chapter(template: Path, edition: Edition, output: Path, project: Pro
                 error += f" (the kernel's limit is {kernel_memory()} MB: CSABOOK_KERNEL_MEMORY)"
         raise ExecutionError(edition.key, template.stem, cell, error, project.relative(output), read) from None
     nbformat.write(normalise(nb, template, project), str(output))
-    return _dependencies(kernel.call("chapter_reads"), template)
+    return kernel.call("chapter_reads")
 
 
-def _dependencies(found: dict, template: Path) -> dict[str, str]:
-    if found.get("status") != "ok":
-        raise CsabookError(f"could not read the data files {template.stem} used: {found.get('evalue')}")
-    return json.loads(ast.literal_eval(found["data"]["text/plain"]))
-
-
-def files_read(found: dict) -> list[str]:
-    """The data files a kernel has read so far (not those it only looked for), from its chapter_reads reply."""
+def files_read(kernel: WarmKernel) -> list[str]:
+    """The data files the kernel's chapter had read when it failed (not those it only looked for); none if the
+    kernel cannot say."""
     try:
-        return [path for path, mark in _dependencies(found, Path("chapter")).items() if mark.startswith("sha256:")]
+        return [path for path, mark in kernel.call("chapter_reads").items() if mark.startswith("sha256:")]
     except (CsabookError, ValueError, SyntaxError):
         return []

@@ -7,7 +7,6 @@ the chapter looked for and read, for the execution cache.
 
 from __future__ import annotations
 
-import json
 import sys
 
 from csabook.model import reads
@@ -38,6 +37,6 @@ def start_chapter() -> None:
     reads.start_chapter()
 
 
-def chapter_reads() -> str:
-    """After a notebook: the files it looked for and read, as JSON."""
-    return json.dumps(reads.chapter_reads())
+def chapter_reads() -> dict[str, str]:
+    """After a notebook: the files it looked for and read, with their fingerprints."""
+    return reads.chapter_reads()
