@@ -113,15 +113,15 @@ def test_filter_table_narrows_by_lead_agency_offline(site):
 
 
 def test_every_lead_of_the_2024_plan_names_registered_agencies():
-    from csabook.model.agencies import agencies_of, load_agencies
+    from csabook.model.agencies import load_agencies
 
     agencies = load_agencies()
     plan = open_edition(2024).action_plan
     for objective in plan.objectives:
         for row in objective.rows:
-            assert len(agencies_of(row, agencies)) == len(row.agencies), (objective.number, row.lead)
+            assert len(agencies.named(row.agencies)) == len(row.agencies), (objective.number, row.lead)
     shared = next(row for o in plan.objectives for row in o.rows if " / " in row.lead)
-    assert [a.slug for a in agencies_of(shared, agencies)] == ["kcc-commissioned-services", "kcst"]
+    assert [a.slug for a in agencies.named(shared.agencies)] == ["kcc-commissioned-services", "kcst"]
 
 
 def test_the_chart_counts_each_registered_agency_once():

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from csabook import open_edition
-from csabook.model.agencies import agencies_of, load_agencies
+from csabook.model.agencies import load_agencies
 from csabook.model.quarters import STATUSES, quarter_end
 from csabook.tools.quarterly import LOCKED, RETURN_COLUMNS
 
@@ -41,7 +41,7 @@ def test_one_workbook_per_lead_agency_and_every_action_in_each_of_its_leads(writ
     expected: dict[str, list[str]] = {}
     for objective in plan.objectives:
         for row in objective.rows:
-            for agency in agencies_of(row, agencies):
+            for agency in agencies.named(row.agencies):
                 expected.setdefault(agency.slug, []).append(row.id)
     assert sorted(p.stem for p in written.glob("*.xlsx")) == sorted(expected)
     for slug, ids in expected.items():

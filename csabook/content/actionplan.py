@@ -6,7 +6,6 @@ from collections import Counter
 
 import pandas as pd
 
-from csabook.model.agencies import agencies_of
 from csabook.model.schema import ActionPlan, Agencies
 
 ACTION_COLUMNS = ["Action ID", "No.", "Priority", "Objective", "Actions", "Measures", "Timescale", "Lead agency"]
@@ -63,7 +62,7 @@ def objectives_per_agency(plan: ActionPlan, agencies: Agencies) -> list[tuple[st
     the spellings the text uses for one agency count once)."""
     counts: Counter = Counter()
     for obj in plan.objectives:
-        for name in sorted({a.name for row in obj.rows for a in agencies_of(row, agencies)}):
+        for name in sorted({a.name for row in obj.rows for a in agencies.named(row.agencies)}):
             counts[name] += 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -74,7 +73,7 @@ def workbook_sheets(plan: ActionPlan) -> dict[str, pd.DataFrame]:
     frame = actions_frame(plan)
     actions = frame[ACTION_COLUMNS].copy()
     actions.insert(ACTION_COLUMNS.index("Timescale") + 1, "Due by",
-                   [t.due.isoformat() if t.due else t.label for t in frame["_due"]])
+                   [t.iso or t.label for t in frame["_due"]])
     objectives = pd.DataFrame([{"No.": objective_label(o), "Priority": group_label(g), "Aim": g.aim or "",
                                 "Theme": o.theme or "", "Outcome": o.outcome,
                                 "Linked to another partnership": "yes" if o.linked_partnership else "no",

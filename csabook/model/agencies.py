@@ -32,9 +32,3 @@ def lead_problems(data: EditionData, agencies: schema.Agencies) -> list[Problem]
                     "data/agencies.yml", "a registered agency's name or alias (add the agency, or the spelling "
                     "as an alias with a note saying why, to data/agencies.yml)")
             for loc, number, name in unknown]
-
-
-def agencies_of(row, agencies: schema.Agencies) -> list[schema.Agency]:
-    """The registered agencies a row's lead names, in order, each once ("A / B" names two)."""
-    found = [agencies.resolve(name) for name in row.agencies]
-    return list({a.slug: a for a in found if a is not None}.values())

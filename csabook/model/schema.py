@@ -539,6 +539,11 @@ class Agencies(Model):
         wanted = " ".join(text.split())
         return next((a for a in self.agencies if wanted in (a.name, *a.aliases)), None)
 
+    def named(self, leads: list[str]) -> "list[Agency]":
+        """The registered agencies that a row's leads name ("A / B" is two leads), in order, each once."""
+        found = [self.resolve(lead) for lead in leads]
+        return list({a.slug: a for a in found if a is not None}.values())
+
 
 class MorileRow(Row):
     rank: int = Field(ge=1)

@@ -25,6 +25,11 @@ class Timescale:
     due: date | None = None
 
     @property
+    def iso(self) -> str:
+        """The due date as YYYY-MM-DD, or "" when there is none (ongoing, or not a date)."""
+        return self.due.isoformat() if self.kind == "date" and self.due else ""
+
+    @property
     def label(self) -> str:
         if self.kind == "date":
             return self.due.strftime("%b %Y")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from csabook.content.actionplan import group_label, objective_label
+from csabook.content.actionplan import actions_frame
 from csabook.errors import DataError, SelectionError
-from csabook.model.agencies import agencies_of, load_agencies
+from csabook.model.agencies import load_agencies
 from csabook.model.loader import COUNTY, EditionData
 from csabook.model.quarters import QUARTERS, STATUSES, quarter_end
 from csabook.paths import Project
@@ -43,20 +43,17 @@ class Templates:
 
 
 def return_rows(data: EditionData) -> dict[str, list[dict]]:
-    """{agency slug: the rows of its return}, each action once per lead agency, in plan order."""
+    """{agency slug: the rows of its return}, each action once per lead agency, in plan order (the plan's
+    "All actions" table, one line per action)."""
     agencies = load_agencies(data.project)
-    plan = data.get("action_plan")
     rows: dict[str, list[dict]] = {a.slug: [] for a in agencies.agencies}
-    for group in plan.groups:
-        for objective in group.objectives:
-            for row in objective.rows:
-                due = row.due.due.isoformat() if row.due.kind == "date" and row.due.due else ""
-                for agency in agencies_of(row, agencies):
-                    rows[agency.slug].append({
-                        "Action ID": row.id, "Priority": group_label(group),
-                        "Objective": f"{objective_label(objective)} {objective.outcome}",
-                        "Action": "\n".join(row.actions), "Measure": "\n".join(row.measures),
-                        "Timescale": row.timescale, "Due": due, "Lead Agency": row.lead})
+    for action in actions_frame(data.get("action_plan")).to_dict("records"):
+        for agency in agencies.named(action["_agencies"]):
+            rows[agency.slug].append({
+                "Action ID": action["Action ID"], "Priority": action["Priority"],
+                "Objective": f"{action['No.']} {action['Objective']}", "Action": "\n".join(action["Actions"]),
+                "Measure": "\n".join(action["Measures"]), "Timescale": action["Timescale"],
+                "Due": action["_due"].iso, "Lead Agency": action["Lead agency"]})
     return {slug: found for slug, found in rows.items() if found}
 
 
