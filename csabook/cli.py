@@ -36,12 +36,17 @@ class TerminalText:
         return getattr(self.unfiltered, name)
 
 
+def print_problems(problems, after: str = "") -> None:
+    """Each problem on its own line, then how many (the data problems of validate and build)."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found{after}.", file=sys.stderr)
+
+
 def cmd_build(args, project) -> int:
     summary = api.build(args.year, args.district, project=project, jobs=args.jobs, force=args.force, pdf=args.pdf)
-    for problem in summary.problems:
-        print(problem, file=sys.stderr)
     if summary.problems:
-        print(f"{len(summary.problems)} problem(s) found; nothing was executed or published.", file=sys.stderr)
+        print_problems(summary.problems, "; nothing was executed or published")
         print(DataError.hint, file=sys.stderr)
         return 1
     for failure in summary.failures:
@@ -53,10 +58,8 @@ def cmd_build(args, project) -> int:
 
 def cmd_validate(args, project) -> int:
     checked = api.check(args.year, args.district, project=project)
-    for p in checked.problems:
-        print(p, file=sys.stderr)
     if checked.problems:
-        print(f"{len(checked.problems)} problem(s) found.", file=sys.stderr)
+        print_problems(checked.problems)
         return 1
     print(f"OK: {checked.summary()}")
     return 0

@@ -1,8 +1,8 @@
 """The analyst explorer: pick a year, a district and a chapter, and preview it live with its validation problems.
 
 A preview runs the chapter's own template through the build's executor (papermill in a warm kernel), with the
-chosen year and district, and shows what the book would show. Everything here is a plain function or a small class that tests drive without a browser;
-notebooks/explore.ipynb only displays `Explorer().widget`, in JupyterLab or Voilà. The explorer is not part of
+chosen year and district, and shows what the book would show. Everything here is a plain function or a small
+class that tests drive without a browser; notebooks/explore.ipynb only displays `Explorer().widget`, in JupyterLab or Voilà. The explorer is not part of
 the book: it is not in _toc.yml, and no build executes it.
 """
 
@@ -138,19 +138,17 @@ def preview_chapter(year: int, district: str, chapter: str, project: Project | N
     base = dict(year=int(year), district=district, chapter=chapter, title=chapter_title(template))
     problems = validate_editions([(int(year), district)], project)
     mine = _chapter_files(int(year), district, chapter, project)
+    outputs, files, error = [], [], None
     try:
         outputs, files = run_template(template, {"year": int(year), "district": district}, project, kernel)
     except ChapterError as exc:
         unreadable = exc.error.startswith(f"{DataError.__name__}:")  # validate has listed why
-        return Preview(**base, problems=tuple(p for p in problems if p.file in mine),
-                       other_problems=tuple(p for p in problems if p.file not in mine),
-                       error="the chapter could not read its data" if unreadable else str(exc))
+        error = "the chapter could not read its data" if unreadable else str(exc)
     except CsabookError as exc:
-        return Preview(**base, problems=tuple(p for p in problems if p.file in mine),
-                       other_problems=tuple(p for p in problems if p.file not in mine), error=str(exc))
+        error = str(exc)
     mine |= set(files)
     return Preview(**base, outputs=tuple(outputs), problems=tuple(p for p in problems if p.file in mine),
-                   other_problems=tuple(p for p in problems if p.file not in mine), files=tuple(files))
+                   other_problems=tuple(p for p in problems if p.file not in mine), error=error, files=tuple(files))
 
 
 def preview_html(preview: Preview) -> str:
