@@ -26,11 +26,12 @@ from csabook.paths import Project, get_project
 from csabook.pipeline.build import Progress, Summary, build_editions
 from csabook.tools.diff import YearDiff, compare_years
 from csabook.tools.newyear import Scaffold, scaffold_year
-from csabook.tools.quarterly import Templates, write_templates
+from csabook.tools.quarterly import Imported, ReturnStatus, Templates, import_returns, return_status, write_templates
 from csabook.validation.selection import Checked, validate_selection
 
-__all__ = ["Checked", "Edition", "Problem", "Scaffold", "Summary", "Templates", "YearDiff", "build", "check", "diff", "editions",
-           "new_year", "project_at", "return_templates", "validate", "write_params"]
+__all__ = ["Checked", "Edition", "Imported", "Problem", "ReturnStatus", "Scaffold", "Summary", "Templates", "YearDiff",
+           "build", "check", "diff", "editions", "import_return_workbooks", "new_year", "project_at", "returns_status",
+           "return_templates", "validate", "write_params"]
 
 Folder = str | os.PathLike | Project | None
 
@@ -77,6 +78,19 @@ def return_templates(year: int, quarter: str, district: str = "county", *, out: 
     """Write the quarterly return workbooks for the edition's action plan: one per lead agency, named by its slug
     (default folder: _build/returns/<year>-<district>-<quarter>/)."""
     return write_templates(year, district, quarter, project_at(project), Path(out) if out else None)
+
+
+def import_return_workbooks(files: list[str | os.PathLike], year: int, quarter: str, district: str = "county", *,
+                            project: Folder = None) -> Imported:
+    """Check the filled-in return workbooks, then merge them into quarterly_returns.yml beside the edition's plan.
+    Any problem in any workbook raises DataError (one Problem per line) and nothing is written; importing the same
+    workbooks again changes nothing."""
+    return import_returns([Path(f) for f in files], year, district, quarter, project_at(project))
+
+
+def returns_status(year: int, quarter: str, district: str = "county", *, project: Folder = None) -> ReturnStatus:
+    """Who has returned for the quarter, and which actions still have no return."""
+    return return_status(year, district, quarter, project_at(project))
 
 
 def editions(*, project: Folder = None) -> list[Edition]:

@@ -95,6 +95,25 @@ def cmd_returns_template(args, project) -> int:
     return 0
 
 
+def cmd_returns_import(args, project) -> int:
+    print(api.import_return_workbooks(args.files, args.year, args.quarter, args.district, project=project).text())
+    return 0
+
+
+def cmd_returns_status(args, project) -> int:
+    print(api.returns_status(args.year, args.quarter, args.district, project=project).text())
+    return 0
+
+
+def add_return_selection(command: argparse.ArgumentParser) -> None:
+    """--year, --district and --quarter: the plan and the quarter a return is for."""
+    command.add_argument("--year", type=year_argument, required=True, help="the action plan's year, e.g. 2024")
+    command.add_argument("--district", default="county",
+                         help="a district slug with its own action plan, or county (default: county)")
+    command.add_argument("--quarter", required=True, choices=list(QUARTERS),
+                         help="the quarter of the financial year (Q1 ends 30 June, Q4 ends 31 March)")
+
+
 def add_selection(command: argparse.ArgumentParser) -> None:
     """--year and --district, which choose editions (csabook.model.editions.select_editions)."""
     command.add_argument("--year", default=None, help="a year, or 'all' (default: all)")
@@ -163,14 +182,25 @@ def make_parser() -> argparse.ArgumentParser:
                                       description="Write the quarter's return workbook (.xlsx) for every lead agency "
                                       "of the edition's action plan, named by the agency's slug (data/agencies.yml). "
                                       "Each lists the actions the agency leads, with the columns up to Lead Agency "
-                                      "filled in and locked, and a drop-down of the statuses.")
-    template.add_argument("--year", type=year_argument, required=True, help="the action plan's year, e.g. 2024")
-    template.add_argument("--district", default="county", help="a district slug, or county (default: county)")
-    template.add_argument("--quarter", required=True, choices=list(QUARTERS),
-                          help="the quarter of the financial year (Q1 ends 30 June, Q4 ends 31 March)")
+                                      "filled in and locked, a drop-down of the statuses, and the status and "
+                                      "commentary returned for the quarter before.")
+    add_return_selection(template)
     template.add_argument("--out", metavar="DIR", default=None,
                           help="where to write the workbooks (default: _build/returns/<year>-<district>-<quarter>/)")
     template.set_defaults(func=cmd_returns_template)
+    importer = returns_sub.add_parser("import", help="check the filled-in workbooks and store their returns",
+                                      description="Check every workbook (status, commentary, dates, locked columns, "
+                                      "actions returned twice), then merge the returns into quarterly_returns.yml "
+                                      "beside the plan. Any problem in any file: one line each, and nothing is "
+                                      "written. Importing the same files again changes nothing.")
+    importer.add_argument("files", nargs="+", metavar="FILE", help="the return workbooks (.xlsx)")
+    add_return_selection(importer)
+    importer.set_defaults(func=cmd_returns_import)
+    status = returns_sub.add_parser("status", help="list who has returned and which actions have no return",
+                                    description="For the quarter: each lead agency with how many of its actions it "
+                                    "returned, then the actions with no return.")
+    add_return_selection(status)
+    status.set_defaults(func=cmd_returns_status)
     return parser
 
 

@@ -52,9 +52,9 @@ class DataError(CsabookError):
 
     hint = "Fix the data file(s) named above, then run: csabook validate"
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], hint: str = ""):
         self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(str(p) for p in self.problems), hint)
 
 
 class SelectionError(CsabookError):

@@ -40,6 +40,11 @@ def actions_frame(plan: ActionPlan) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
+def lead_names(frame: pd.DataFrame, agencies: Agencies) -> list[list[str]]:
+    """Each action's lead agencies by their registered names (the spellings the text uses for one agency are one)."""
+    return [[a.name for a in agencies.named(leads)] for leads in frame["_agencies"]]
+
+
 def due_option(timescale) -> str:
     """The timescale filter's option for a parsed timescale: 'Due by Mar 2025', 'Ongoing'."""
     if timescale.kind == "date":

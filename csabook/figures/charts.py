@@ -12,7 +12,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from csabook.model.markup import escape
 
-from csabook.figures.theme import INK, LIGHT_GREY, LIGHT_PURPLE, GREY, PURPLE, STYLE
+from csabook.figures.theme import INK, LIGHT_GREY, LIGHT_PURPLE, GREY, PURPLE, STATUS_STYLE, STYLE
 
 
 def _subplots(size: tuple[float, float]):
@@ -51,6 +51,31 @@ def bar_chart(labels: list[str], values: list[int], xlabel: str, alt: str, xmax:
         ax.set_xlabel(xlabel)
         ax.set_xlim(0, (xmax or max(values)) + 1)
         ax.spines[["top", "right"]].set_visible(False)
+        return to_svg(fig, alt)
+
+
+def status_chart(labels: list[str], series: list[tuple[str, list[int]]], xlabel: str, alt: str) -> str:
+    """Horizontal bars stacked by status (STATUS_STYLE's colour and hatch for each), first label at the top, each
+    bar's total at its end, and a legend naming every status shown."""
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots((8, 0.5 * len(labels) + 1.8))
+        positions = list(range(len(labels)))[::-1]
+        left = [0] * len(labels)
+        for status, values in series:
+            if not any(values):
+                continue
+            fill, _, hatch = STATUS_STYLE[status]
+            ax.barh(positions, values, left=left, color=fill, edgecolor=INK, linewidth=0.8, hatch=hatch,
+                    label=status)
+            left = [a + b for a, b in zip(left, values)]
+        for y, total in zip(positions, left):
+            ax.text(total + 0.1, y, str(total), va="center", fontsize=9)
+        ax.set_yticks(positions, [_wrap(l, 38) for l in labels])
+        ax.set_xlabel(xlabel)
+        ax.set_xlim(0, max(left + [1]) + 1)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / (0.5 * len(labels) + 1.8) * 3), ncol=3,
+                  frameon=False, fontsize=9)
         return to_svg(fig, alt)
 
 

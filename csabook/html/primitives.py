@@ -15,6 +15,7 @@ import nh3
 from csabook.html import downloads
 from csabook.model.markup import MARKDOWN as _markdown
 from csabook.model.markup import allowed_link, escape, slug
+from csabook.model.quarters import NO_RETURN, STATUSES
 
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -118,14 +119,15 @@ def sections(secs, level: int = 2) -> Html:
 NUM = ' class="csa-num"'
 
 
-def _table_markup(frame, caption: str, numeric=(), row_attrs=None) -> str:
-    """A <table> with a caption and header cells, every cell escaped; its id is `table-<slug of caption>`."""
+def _table_markup(frame, caption: str, numeric=(), row_attrs=None, status=()) -> str:
+    """A <table> with a caption and header cells, every cell escaped; its id is `table-<slug of caption>`. Cells of
+    the `status` columns show their status as a labelled, coloured badge."""
     numeric = set(numeric)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
     body = []
     for i, row in enumerate(frame.itertuples(index=False)):
-        cells = "".join(f"<td{NUM if col in numeric else ''}>{_cell(value)}</td>"
-                        for col, value in zip(frame.columns, row))
+        cells = "".join(f"<td{NUM if col in numeric else ''}>{status_badge(value) if col in status else _cell(value)}"
+                        "</td>" for col, value in zip(frame.columns, row))
         body.append(f"<tr{row_attrs[i] if row_attrs else ''}>{cells}</tr>")
     return (f'<table class="csa-table" id="table-{slug(caption)}"><caption>{escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
@@ -140,9 +142,23 @@ def csv_link(frame, caption: str) -> Html:
                 [entry])
 
 
-def table(frame, caption: str, numeric: Iterable[str] = ()) -> Html:
-    """A data table with a caption, header cells and a CSV download; every cell is escaped."""
-    return Html(_table_markup(frame, caption, numeric)) + csv_link(frame, caption)
+def table(frame, caption: str, numeric: Iterable[str] = (), status: Iterable[str] = ()) -> Html:
+    """A data table with a caption, header cells and a CSV download; every cell is escaped (`status`: columns of
+    statuses, shown as badges)."""
+    return Html(_table_markup(frame, caption, numeric, status=set(status))) + csv_link(frame, caption)
+
+
+def status_badge(status: str) -> str:
+    """A status as its text in a coloured badge (csabook.css): the colour is never the only sign of the status.
+    Any other text (a total row's label) is shown as it is."""
+    if status not in (*STATUSES, NO_RETURN):
+        return _cell(status)
+    return f'<span class="csa-status" data-status="{slug(str(status))}">{escape(status)}</span>'
+
+
+def status_key(statuses: Iterable[str]) -> Html:
+    """The statuses in order, each as its badge: the key to the colours of the progress report's tables and chart."""
+    return Html('<p class="csa-status-key">Status key: ' + " ".join(status_badge(s) for s in statuses) + "</p>")
 
 
 def workbook_link(name: str, sheets: dict, text: str) -> Html:
@@ -152,7 +168,8 @@ def workbook_link(name: str, sheets: dict, text: str) -> Html:
                 [entry])
 
 
-def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_label: str = "Search") -> Html:
+def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_label: str = "Search",
+                 status: Iterable[str] = ()) -> Html:
     """A table readers can filter in the static page (csabook.js): one select per facet, plus a text search.
 
     `facets` maps a label to (values per row, options in order); a row may carry several values for one facet.
@@ -171,7 +188,7 @@ def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_l
     return Html(f'<div class="csa-filter" id="{box_id}" data-csa-filter data-noun="{escape(noun)}">'
                 f'<form class="csa-filter-controls" role="search" aria-label="Filter {escape(caption)}">{"".join(controls)}</form>'
                 f'<p class="csa-filter-count" aria-live="polite">Showing {len(frame)} of {len(frame)} {escape(noun)}.</p>'
-                + _table_markup(frame, caption, row_attrs=attrs) + "</div>") + csv_link(frame, caption)
+                + _table_markup(frame, caption, row_attrs=attrs, status=set(status)) + "</div>") + csv_link(frame, caption)
 
 
 def _cell(value) -> str:

@@ -272,3 +272,33 @@ def local_priorities(data) -> Html:
     frame = pd.DataFrame([(p.name, p.lead, p.description or "") for p in lp.priorities],
                          columns=["Local priority", "Lead", "Description"])
     return origin_note(data, "local_priorities") + paragraphs(lp.intro) + table(frame, lp.title)
+
+
+def progress_intro(p) -> Html:
+    """What the progress report covers: the latest quarter's report date, and how many actions have a return."""
+    from csabook.content.progress import long_date
+    from csabook.html.primitives import status_key
+    from csabook.model.quarters import NO_RETURN, STATUSES
+
+    total = len(p.frame)
+    answered = int((p.frame["Status"] != NO_RETURN).sum())
+    quarters = ", ".join(p.quarters)
+    text = (f"Each lead agency feeds back on the actions it leads every quarter. This report shows the returns for "
+            f"{p.latest} of {p.year}/{(p.year + 1) % 100:02d}, at {long_date(p.report_date)}: {answered} of {total} "
+            f"actions have a return. Quarters with returns: {quarters}.")
+    return paragraphs([text]) + status_key([*STATUSES, NO_RETURN])
+
+
+def status_by_priority_figure(p) -> Html:
+    """The chart of status by priority, with its table (the same counts, and their CSV) under it."""
+    from csabook.content.progress import REPORT_STATUSES, status_by_priority
+
+    frame = status_by_priority(p)
+    labels = list(frame["Priority"])
+    series = [(s, [int(v) for v in frame[s]]) for s in REPORT_STATUSES]
+    alt = "Bar chart of the status of actions by priority: " + "; ".join(
+        f"{label}: " + ", ".join(f"{s} {frame.loc[i, s]}" for s in REPORT_STATUSES if frame.loc[i, s])
+        for i, label in enumerate(labels)) + "."
+    caption = "Status of actions by priority"
+    return (figure(charts.status_chart(labels, series, "Number of actions", alt), caption)
+            + table(frame, f"{caption} at the report date", numeric=[*REPORT_STATUSES, "Total"]))

@@ -120,7 +120,11 @@ class EditionData:
     def locate(self, name: str) -> tuple[str, Path] | None:
         """(origin, path) of the file that supplies `name` in this edition, or None."""
         spec = schema.FILES[name]
-        for origin, folder in self._layers:
+        layers = self._layers
+        if name in schema.SAME_LAYER_AS:  # only beside the file it belongs to
+            anchor = self.locate(schema.SAME_LAYER_AS[name])
+            layers = [(o, f) for o, f in layers if anchor is not None and o == anchor[0]]
+        for origin, folder in layers:
             if origin == COUNTY and name in schema.DISTRICT_ONLY:
                 continue
             path = folder / spec.filename

@@ -9,8 +9,11 @@ from typing import Annotated, Literal, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csabook.model.markup import PLAIN_RULE, plain_text_problem
+from csabook.model.quarters import NEEDS_COMMENTARY, QUARTERS, STATUSES, return_date_problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ACTION_ID = r"^[0-9]+\.[0-9]+-[0-9]+$"  # an action-plan row's id: "<objective>-<n>"
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # A source document's id: declared in data/documents.yml (checked across files), not fixed here, so that a new
 # year's CSA can name its own document. "local" marks content a district supplies for its own edition.
 DocumentId = Annotated[str, Field(pattern=SLUG, max_length=80)]
@@ -236,11 +239,22 @@ class ReviewItem(Model):
     from_year: Optional[int] = Field(default=None, ge=1000, le=9999)  # where it differs from the layer's
 
 
+class DraftAchievement(Model):
+    """An action the year before completed, with its commentary: a draft for the Key Achievements (Ch.5)."""
+
+    action: str = Field(pattern=ACTION_ID, max_length=20)
+    text: str
+    lead: str
+    commentary: str = ""
+
+
 class Review(Model):
-    """The files of a layer that were carried over from an earlier year and still need updating."""
+    """The files of a layer that were carried over from an earlier year and still need updating, and (written by
+    new-year from the year before's quarterly returns) the completed actions to draw the Key Achievements from."""
 
     from_year: int = Field(ge=1000, le=9999)
     files: list[ReviewItem] = Field(default_factory=list)
+    achievements_draft: list[DraftAchievement] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self):
@@ -329,7 +343,7 @@ class Contact(Model):
 class ActionRow(Model):
     # The row's id: "<objective>-<n>" when first written, never changed afterwards (returns refer to it), so a row
     # that moves keeps it. Unique within its plan.
-    id: str = Field(pattern=r"^[0-9]+\.[0-9]+-[0-9]+$", max_length=20)
+    id: str = Field(pattern=ACTION_ID, max_length=20)
     actions: list[str] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
     timescale: str = Field(min_length=1, max_length=200)
@@ -403,6 +417,62 @@ class ActionPlan(Model):
     @property
     def objectives(self) -> list[Objective]:
         return [o for g in self.groups for o in g.objectives]
+
+
+
+class ActionReturn(Model):
+    """One action's return for a quarter: its status and commentary, from the workbook(s) of its lead agencies."""
+
+    action: str = Field(pattern=ACTION_ID, max_length=20)
+    status: Literal[STATUSES]
+    commentary: str = Field(default="", max_length=4000)
+    updated_by: Optional[str] = Field(default=None, max_length=200)
+    date_updated: Optional[str] = Field(default=None, pattern=ISO_DATE)
+    agencies: list[str] = Field(min_length=1)  # the slugs of the agencies whose workbook returned it
+
+    @field_validator("date_updated")
+    @classmethod
+    def _readable_date(cls, value):
+        problem = value and return_date_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _commentary(self):
+        if self.status in NEEDS_COMMENTARY and not self.commentary:
+            raise ValueError(f"status '{self.status}' has no commentary; expected a commentary saying why")
+        return self
+
+
+class QuarterReturns(Model):
+    quarter: Literal[QUARTERS]
+    report_date: str = Field(pattern=ISO_DATE)  # the quarter's last day (checked against the plan's year)
+    returns: list[ActionReturn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        _check_unique([r.action for r in self.returns], "action")
+        return self
+
+
+class QuarterlyReturns(Model):
+    """The lead agencies' quarterly returns on the action plan of the same layer (written by `csabook returns
+    import`)."""
+
+    title: str = "Quarterly returns"
+    quarters: list[QuarterReturns] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _order(self):
+        names = [q.quarter for q in self.quarters]
+        _check_unique(names, "quarter")
+        if names != sorted(names):
+            raise ValueError(f"quarters {names} are out of order; expected Q1 to Q4 in order")
+        return self
+
+    def quarter(self, name: str) -> "QuarterReturns | None":
+        return next((q for q in self.quarters if q.quarter == name), None)
 
 
 # CSV rows ---------------------------------------------------------------------------------------------
@@ -605,12 +675,18 @@ FILES: dict[str, FileSpec] = {
         FileSpec("appendix_e", "appendix_e.yml", PriorityTables, "Appendix E: Priorities and themes"),
         FileSpec("contact", "contact.yml", Contact, "Contact"),
         FileSpec("action_plan", "action_plan.yml", ActionPlan, "Action plan"),
+        FileSpec("quarterly_returns", "quarterly_returns.yml", QuarterlyReturns, "Progress (quarterly returns)"),
         FileSpec("review", "review.yml", Review, None),  # shown only as the draft notes of the files it lists
     )
 }
 FILES_BY_FILENAME = {spec.filename: spec for spec in FILES.values()}
 # Files only a district overlay supplies: the county layer has no such file.
 DISTRICT_ONLY = frozenset({"strategic_assessment", "local_priorities"})
+# Files read only from the layer that supplies another file: the returns report on the action plan beside them, so
+# a district with its own plan never shows the county's returns.
+SAME_LAYER_AS = {"quarterly_returns": "action_plan"}
+# Files of one year that a new year never carries over.
+NOT_CARRIED = frozenset({"quarterly_returns"})
 
 # What a year's county layer is, told by the file that marks it, and the files each kind must hold: a full CSA year
 # (marked by document.yml) holds every chapter and appendix; an action-plan year holds its plan; a year of the

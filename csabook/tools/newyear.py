@@ -20,7 +20,8 @@ from pathlib import Path
 import yaml
 
 from csabook.model import schema
-from csabook.model.loader import COUNTY, available_years
+from csabook.content.progress import completed, has_returns, progress
+from csabook.model.loader import COUNTY, EditionData, available_years
 from csabook.model.districts import district_slugs
 from csabook.model.editions import write_params
 from csabook.errors import CsabookError, DataError, SelectionError
@@ -70,6 +71,7 @@ class Scaffold:
     check: tuple[tuple[str, str], ...] = ()  # (path, why to check it)
     params: tuple[str, ...] = ()  # the county's and every registered district's
     sources: tuple[tuple[str, int], ...] = ()  # (county file name, the year it was carried from)
+    achievements: tuple[tuple[str, int], ...] = ()  # (review.yml, completed actions listed in its draft)
 
     def text(self) -> str:
         """What `csabook new-year` prints: what was done, and the checklist of what is left."""
@@ -132,20 +134,34 @@ def move_document_date(path: Path, previous: int, year: int) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def write_review(folder: Path, previous: int, entries: list[tuple[str, str, int]], year: int) -> Path:
+def write_review(folder: Path, previous: int, entries: list[tuple[str, str, int]], year: int,
+                 drafts: list[dict] = ()) -> Path:
     """The layer's review.yml: which copied files still need updating, what to update, and (where it is not
-    `previous`) the year each was carried over from."""
+    `previous`) the year each was carried over from; then the actions completed the year before (`drafts`)."""
     header = (f"# Files carried over by `csabook new-year {year}` that still need updating.\n"
               "# Remove an entry once its file is updated, and this file once no entry is left.\n")
+    if drafts:
+        header += ("# achievements_draft: the actions the year before's returns reported Complete, with their "
+                   "commentary,\n# to draw the Key Achievements (achievements.yml) from.\n")
     files = [{"file": f, "update": u, **({"from_year": y} if y != previous else {})} for f, u, y in entries]
-    body = yaml.safe_dump({"from_year": previous, "files": files}, sort_keys=False, allow_unicode=True, width=120)
+    content = {"from_year": previous, "files": files, **({"achievements_draft": list(drafts)} if drafts else {})}
+    body = yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=120)
     path = folder / "review.yml"
     path.write_text(header + body, encoding="utf-8")
     return path
 
 
+def completed_actions(data: EditionData) -> list[dict]:
+    """The actions the edition's latest quarterly returns report Complete, for the next year's review.yml."""
+    if not has_returns(data):
+        return []
+    done = completed(progress(data))
+    return [{"action": r["Action ID"], "text": r["Action"], "lead": r["Lead agency"],
+             **({"commentary": r["Commentary"]} if r["Commentary"] else {})} for r in done.to_dict("records")]
+
+
 def copy_layer(sources: dict[str, tuple[int, Path]], target: Path, year: int, previous: int,
-               district: bool) -> list[tuple[str, str]]:
+               district: bool, drafts: list[dict] = ()) -> list[tuple[str, str]]:
     """Copy one layer's data files (`sources`: file name -> (the year it is carried from, the file to copy));
     return its review entries."""
     target.mkdir(parents=True)
@@ -162,14 +178,15 @@ def copy_layer(sources: dict[str, tuple[int, Path]], target: Path, year: int, pr
             update = YEAR_SPECIFIC.get(name) or (TO_CHECK.get(name, "") + "; " if name in TO_CHECK else "") + CARRIED
             update += " (carried over from {source})"
         review.append((name, _fill(update, year, previous, source_year), source_year))
-    if review:
-        write_review(target, previous, review, year)
+    if review or drafts:
+        write_review(target, previous, review, year, drafts)
     return [(name, update) for name, update, _ in review]
 
 
 def _layer_files(folder: Path) -> dict[str, Path]:
     """The data files of a district overlay folder that a new year carries."""
-    return {p.name: p for p in sorted(folder.iterdir()) if p.is_file() and p.name != "review.yml"
+    never = {"review.yml", *(schema.FILES[n].filename for n in schema.NOT_CARRIED)}
+    return {p.name: p for p in sorted(folder.iterdir()) if p.is_file() and p.name not in never
             and (p.name in schema.FILES_BY_FILENAME or p.name in schema.LAYER_NOTES)}
 
 
@@ -182,7 +199,7 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     if problems:
         raise DataError(problems)
     district_slugs(project)  # the register must be readable before anything is written
-    copied, review = [], []
+    copied, review, drafted = [], [], []
     source_year = project.data / str(previous)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=project.data))
     umask = os.umask(0)
@@ -190,13 +207,17 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     staging.chmod(0o777 & ~umask)  # mkdtemp's folder is private; the year's folder is not
     try:
         county = {name: (y, _county(project, y) / name) for name, y in sources.items()}
-        layers = [(county, staging / COUNTY, False)]
+        plan_year = sources.get(schema.FILES["action_plan"].filename)
+        county_drafts = completed_actions(EditionData(plan_year, COUNTY, project)) if plan_year else []
+        layers = [(county, staging / COUNTY, False, county_drafts)]
         overlays = source_year / "districts"
         if overlays.is_dir():
             layers += [({name: (previous, path) for name, path in _layer_files(d).items()},
-                        staging / "districts" / d.name, True) for d in sorted(overlays.iterdir()) if d.is_dir()]
-        for files, target, district in layers:
-            for name, update in copy_layer(files, target, year, previous, district):
+                        staging / "districts" / d.name, True, _district_drafts(previous, d.name, project))
+                       for d in sorted(overlays.iterdir()) if d.is_dir()]
+        for files, target, district, drafts in layers:
+            drafted += [(f"{target.relative_to(staging)}/review.yml", len(drafts))] if drafts else []
+            for name, update in copy_layer(files, target, year, previous, district, drafts):
                 review.append((f"{target.relative_to(staging)}/{name}", update))
             copied += [f"{target.relative_to(staging)}/{p.name}" for p in sorted(target.iterdir())
                               if p.name != "review.yml"]
@@ -212,7 +233,14 @@ def scaffold_year(year: int, previous: int | None, project: Project) -> Scaffold
     written, _ = write_params(year, project)
     return Scaffold(year, previous, copied=tuple(prefix + p for p in copied),
                     review=tuple((prefix + p, u) for p, u in review), check=tuple(check),
-                    params=tuple(project.relative(p) for p in written), sources=tuple(sorted(sources.items())))
+                    params=tuple(project.relative(p) for p in written), sources=tuple(sorted(sources.items())),
+                    achievements=tuple((prefix + p, n) for p, n in drafted))
+
+
+def _district_drafts(previous: int, slug: str, project: Project) -> list[dict]:
+    """The completed actions of a district's own plan (its returns are beside it), or []."""
+    data = EditionData(previous, slug, project)
+    return completed_actions(data) if data.has("action_plan") and data.origin("action_plan") != COUNTY else []
 
 
 def checklist(result: Scaffold) -> str:
@@ -229,6 +257,10 @@ def checklist(result: Scaffold) -> str:
              "Checklist:", "", "1. Update or confirm every carried-over file: each is listed in its folder's review.yml",
              "   and its chapter is marked as a draft until the entry is removed (remove review.yml once it is empty):"]
     lines += [f"   [ ] {path}: {update}" for path, update in result.review] or ["   (none)"]
+    if result.achievements:
+        lines += ["", "   The actions completed last year, with their commentary, are listed under achievements_draft",
+                  "   to draw the Key Achievements (achievements.yml) from:"]
+        lines += [f"   [ ] {path}: {count} completed action(s)" for path, count in result.achievements]
     lines += ["", "2. Check the carried-over files that change when the priorities or partners change:"]
     lines += [f"   [ ] {path}: {why}" for path, why in result.check] or ["   (none)"]
     lines += ["", "3. Check the data and see what changed:",

@@ -18,6 +18,7 @@ from csabook.model.districts import load_register
 from csabook.errors import DataError, Problem
 from csabook.model.markup import slug
 from csabook.paths import Project
+from csabook.content.progress import returns_problems
 from csabook.content.returns import short_issue, unknown_issues
 from csabook.model.review import review_problems
 
@@ -40,6 +41,11 @@ def layer_file_problems(project: Project, folder: Path, county: bool) -> list[Pr
         elif spec.name in schema.DISTRICT_ONLY and county:
             problems.append(Problem(shown, "", "a district-only file in the county layer",
                                     f"{path.name} only in data/<year>/districts/<slug>/"))
+        elif spec.name in schema.SAME_LAYER_AS and not (
+                folder / schema.FILES[schema.SAME_LAYER_AS[spec.name]].filename).is_file():
+            partner = schema.FILES[schema.SAME_LAYER_AS[spec.name]].filename
+            problems.append(Problem(shown, "", f"{path.name} without {partner} in the same folder",
+                                    f"{path.name} only beside the {partner} it reports on"))
     if county and folder.is_dir():
         names = {p.name for p in entries}
         for kind, marker, required in schema.YEAR_KINDS:
@@ -116,6 +122,8 @@ def _cross_checks(data: EditionData) -> list[Problem]:
                                         f"'{name}' is not an Appendix A issue of {data.year}",
                                         "one of: " + "; ".join(map(short_issue, issues))
                                         + f" (from {county.reads['appendix_a_table'].path})"))
+    if data.has("quarterly_returns"):
+        problems.extend(returns_problems(data.get("quarterly_returns"), data, shown("quarterly_returns")))
     if data.has("morile_table"):
         ranks = [r.rank for r in data.get("morile_table")]
         if sorted(ranks) != list(range(1, len(ranks) + 1)) or ranks != sorted(ranks):
