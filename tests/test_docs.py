@@ -12,15 +12,28 @@ from tests import REPO
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
+def subcommands(parser) -> dict:
+    """The sub-commands of a parser (csabook's commands; the actions of `csabook returns`), or {}."""
+    sub = next((a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"), None)
+    return dict(sub.choices) if sub else {}
+
+
 def commands():
-    parser = make_parser()
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    return sub.choices
+    return subcommands(make_parser())
 
 
-@pytest.mark.parametrize("name", sorted(commands()))
+def every_command() -> dict:
+    """Each command by its words after `csabook`: 'build', and 'returns import' for a command's own actions."""
+    found = {}
+    for name, parser in commands().items():
+        found[name] = parser
+        found.update({f"{name} {action}": child for action, child in subcommands(parser).items()})
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(every_command()))
 def test_every_command_has_help_and_is_documented(name):
-    sub = commands()[name]
+    sub = every_command()[name]
     assert sub.description and sub.format_help().strip()
     assert f"### `csabook {name}" in README, f"README has no section for `csabook {name}`"
     for action in sub._actions:
@@ -70,7 +83,11 @@ def named_commands(text: str) -> list[tuple[str, list[str]]]:
     found = []
     for code in re.findall(r"`([^`\n]+)`", text):
         for match in re.finditer(r"(?:^|[\s/])(csabook|make)\s+([a-z][a-z-]*)([^;|&]*)", code):
-            found.append((f"{match.group(1)} {match.group(2)}", re.findall(r"--[a-z][a-z-]*", match.group(3))))
+            words, rest = match.group(2), match.group(3)
+            nested = re.match(r"\s+([a-z][a-z-]*)", rest)
+            if match.group(1) == "csabook" and nested and subcommands(commands().get(words, make_parser())):
+                words, rest = f"{words} {nested.group(1)}", rest[nested.end():]
+            found.append((f"{match.group(1)} {words}", re.findall(r"--[a-z][a-z-]*", rest)))
     return found
 
 
@@ -84,14 +101,14 @@ def test_every_command_named_in_a_runbook_exists(name):
     text = runbooks()[name]
     named = named_commands(text)
     assert named, f"{name} names no command"
-    subcommands, targets = commands(), make_targets()
+    known, targets = every_command(), make_targets()
     for command, options in named:
-        tool, word = command.split()
+        tool, word = command.split(maxsplit=1)
         if tool == "make":
             assert word in targets, f"{name}: `make {word}` is not a Makefile target"
             continue
-        assert word in subcommands, f"{name}: `csabook {word}` is not a command"
-        flags = {f for a in subcommands[word]._actions for f in a.option_strings}
+        assert word in known, f"{name}: `csabook {word}` is not a command"
+        flags = {f for a in known[word]._actions for f in a.option_strings}
         for option in options:
             assert option in flags, f"{name}: `csabook {word}` has no option {option}"
 
@@ -110,3 +127,6 @@ def test_the_runbook_check_catches_a_missing_command():
     assert named_commands("run `csabook frobnicate --year 2025` then `make all`") == [
         ("csabook frobnicate", ["--year"]), ("make all", [])]
     assert "frobnicate" not in commands() and "all" not in make_targets()
+    assert named_commands("`csabook returns import a.xlsx --year 2024` and `csabook returns frob --quarter Q1`") == [
+        ("csabook returns import", ["--year"]), ("csabook returns frob", ["--quarter"])]
+    assert "returns frob" not in every_command()

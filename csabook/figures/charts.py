@@ -9,6 +9,7 @@ import textwrap
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.ticker import MaxNLocator
 
 from csabook.model.markup import escape
 
@@ -74,8 +75,10 @@ def status_chart(labels: list[str], series: list[tuple[str, list[int]]], xlabel:
         ax.set_xlabel(xlabel)
         ax.set_xlim(0, max(left + [1]) + 1)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / (0.5 * len(labels) + 1.8) * 3), ncol=3,
-                  frameon=False, fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        shown = sum(1 for _, values in series if any(values))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -1.2 / (0.5 * len(labels) + 1.8)), ncol=max(shown, 1),
+                  frameon=False, fontsize=9, handlelength=2.5, handleheight=1.2)
         return to_svg(fig, alt)
 
 

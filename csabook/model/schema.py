@@ -426,7 +426,7 @@ class ActionReturn(Model):
     action: str = Field(pattern=ACTION_ID, max_length=20)
     status: Literal[STATUSES]
     commentary: str = Field(default="", max_length=4000)
-    updated_by: Optional[str] = Field(default=None, max_length=200)
+    updated_by: Optional[str] = Field(default=None, max_length=1000)
     date_updated: Optional[str] = Field(default=None, pattern=ISO_DATE)
     agencies: list[str] = Field(min_length=1)  # the slugs of the agencies whose workbook returned it
 

@@ -484,6 +484,7 @@ class ReturnStatus:
     quarter: str
     returned: tuple[tuple[str, int, int], ...]  # (agency slug, actions returned, actions led)
     missing: tuple[tuple[str, tuple[str, ...]], ...]  # (agency slug, ids of its actions with no return)
+    no_return: tuple[str, ...]  # every action with no return, in plan order
 
     def text(self) -> str:
         total = sum(led for _, _, led in self.returned)
@@ -492,7 +493,7 @@ class ReturnStatus:
         for slug, count, led in self.returned:
             mark = "returned" if count == led else ("part returned" if count else NO_RETURN.lower())
             lines.append(f"  {slug}: {mark} ({count} of {led} action(s))")
-        missing = list(dict.fromkeys(i for _, ids in self.missing for i in ids))
+        missing = self.no_return
         lines.append(f"Actions with no return: {len(missing)}" + (": " + ", ".join(missing) if missing else "."))
         if not total:
             lines.append("(no agency leads an action)")
@@ -517,4 +518,6 @@ def return_status(year: int, district: str, quarter: str, project: Project) -> R
         gaps = tuple(i for i in ids if i not in answered)
         if gaps:
             missing.append((slug, gaps))
-    return ReturnStatus(year, district, quarter, tuple(returned), tuple(missing))
+    order = [row["Action ID"] for row in actions_frame(data.get("action_plan")).to_dict("records")]
+    return ReturnStatus(year, district, quarter, tuple(returned), tuple(missing),
+                        tuple(i for i in order if i not in answered))
