@@ -181,6 +181,17 @@ def replaced(content: bytes, message: str):
     return spoil
 
 
+def zip_bomb() -> bytes:
+    """A small zip that unpacks to 60 MB."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", b"\0" * 60_000_000)
+    return out.getvalue()
+
+
 LATER = date.today() + timedelta(days=30)
 ROW3 = r"sheet Return, row 3, column "
 BAD = {
@@ -198,6 +209,8 @@ BAD = {
     # An encrypted workbook is an OLE compound file holding the encrypted package, whatever its name says.
     "password-protected": replaced(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504,
                                    r": the workbook is password-protected \(or an old \.xls file\); expected"),
+    "too large unpacked": replaced(zip_bomb(), r": the workbook is too large \(60,000,\d+ bytes unpacked\); "
+                                               r"expected a return workbook of at most 50 MB"),
     "missing header": edits({"I1": "RAG"}, r"sheet Return, row 1, column I: missing header 'Status' "
                                            r"\(found 'RAG'\)"),
     "unreadable date": edits({"L3": "last Tuesday"}, ROW3 + r"L \(Date updated\): 'last Tuesday' cannot be read as "

@@ -41,6 +41,10 @@ NOTES_SHEET = "Instructions"
 # The Instructions sheet's first rows say whose return the workbook is: (label in column A, value in column B).
 ABOUT_ROWS = ("Agency", "Plan", "Quarter")
 NOT_IMPORTED = "Nothing was imported. Fix the workbook(s) named above, then import them all again."
+# A return workbook is a few kilobytes; these bound what an untrusted file can make the import read.
+MAX_WORKBOOK = 10_000_000
+MAX_UNPACKED = 50_000_000
+MAX_ROWS = 5_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an encrypted (password-protected) workbook, or an old .xls
 
 
@@ -274,6 +278,11 @@ def _read_return(path: Path, quarter: str, expected: dict, leads: dict, agencies
     if not zipfile.is_zipfile(path):
         return [], problem("", "the file is not an .xlsx workbook", "a return workbook (.xlsx) written by "
                            "csabook returns template")
+    with zipfile.ZipFile(path) as package:
+        unpacked = sum(member.file_size for member in package.infolist())
+    if path.stat().st_size > MAX_WORKBOOK or unpacked > MAX_UNPACKED:
+        return [], problem("", f"the workbook is too large ({max(path.stat().st_size, unpacked):,} bytes unpacked)",
+                           f"a return workbook of at most {MAX_UNPACKED // 1_000_000} MB unpacked, as the template is")
     try:
         from openpyxl import load_workbook
 
@@ -295,6 +304,9 @@ def _read_return(path: Path, quarter: str, expected: dict, leads: dict, agencies
                             f"missing header '{name}'" + (f" (found '{header[i]}')" if i < len(header) and header[i]
                                                           else ""),
                             "the template's header row: " + " | ".join(RETURN_COLUMNS)) for i, name in missing]
+    if sheet.max_row > MAX_ROWS:
+        return [], problem(f"sheet {RETURN_SHEET}", f"the sheet has {sheet.max_row:,} rows",
+                           f"at most {MAX_ROWS:,}: one row per action the agency leads")
     found, problems, seen = [], [], {}
     for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(RETURN_COLUMNS), values_only=True), 2):
         values = dict(zip(RETURN_COLUMNS, (*cells, *[None] * len(RETURN_COLUMNS))))
