@@ -33,9 +33,24 @@ def parse_year(value) -> int | None:
 
 @dataclass(frozen=True)
 class Project:
-    """A csabook project folder: data, templates, parameters and build outputs."""
+    """A csabook project folder: data, templates, parameters and build outputs.
+
+    `output` names a separate set of build outputs: "" for the published ones (book/, _build/site/), "preview" for
+    `csabook preview`'s own (_build/preview/book/, _build/preview/site/), which never touch the published ones. The
+    execution cache is shared: it is keyed by what each notebook read.
+    """
 
     root: Path
+    output: str = ""
+
+    def outputs(self, name: str) -> "Project":
+        """The same project with its build outputs under _build/<name>/."""
+        return Project(self.root, name)
+
+    @property
+    def outputs_root(self) -> Path:
+        """Where this project's build outputs live: _build/, or _build/<output>/."""
+        return self.build / self.output if self.output else self.build
 
     @property
     def data(self) -> Path:
@@ -51,7 +66,7 @@ class Project:
 
     @property
     def book(self) -> Path:
-        return self.root / "book"
+        return self.outputs_root / "book" if self.output else self.root / "book"
 
     @property
     def build(self) -> Path:
@@ -59,11 +74,16 @@ class Project:
 
     @property
     def site(self) -> Path:
-        return self.build / "site"
+        return self.outputs_root / "site"
 
     @property
     def staging(self) -> Path:
-        return self.build / "staging"
+        return self.outputs_root / "staging"
+
+    @property
+    def sphinx(self) -> Path:
+        """Each edition's Sphinx output and environment, kept between builds (incremental site builds)."""
+        return self.outputs_root / "sphinx"
 
     @property
     def config_template(self) -> Path:
@@ -115,6 +135,21 @@ def get_project(root: str | os.PathLike | None = None) -> Project:
                            hint="Pass --project DIR or set CSABOOK_ROOT to the project folder, or unset it and run "
                                 "inside one.")
     return Project(path.resolve())
+
+
+def write_if_changed(path: Path, data: str | bytes) -> bool:
+    """Write `path` only when its bytes would change (so that its modification time says when it last changed);
+    returns True when it was written. The write is atomic."""
+    new = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.read_bytes() == new:
+            return False
+    except OSError:
+        pass
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(new)
+    os.replace(tmp, path)
+    return True
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -101,9 +101,12 @@ def test_print_document_can_fetch_nothing(site):
 
 
 def test_pdf_is_printed_inside_a_network_namespace_with_no_network(site, tmp_path):
-    code = ("import socket, sys; from pathlib import Path; from csabook.pipeline.pdf import build_pdf;"
+    # as a build prints: through one Chromium driven over its DevTools pipe
+    code = ("import socket, sys; from pathlib import Path; from csabook.pipeline.pdf import Chromium, build_pdf;"
             "assert [n for _, n in socket.if_nameindex()] == ['lo'], socket.if_nameindex();"
-            f"build_pdf(Path({str(REPO / 'book' / '2022' / 'county')!r}), Path({str(tmp_path)!r}), 'x.pdf')")
+            "session = Chromium();"
+            f"build_pdf(Path({str(REPO / 'book' / '2022' / 'county')!r}), Path({str(tmp_path)!r}), 'x.pdf', "
+            "session=session); session.close()")
     result = subprocess.run(["unshare", "--net", sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert len(PdfReader(str(tmp_path / "x.pdf")).pages) >= 20

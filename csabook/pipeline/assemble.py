@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import os
-import shutil
 from pathlib import Path
 
 import yaml
@@ -12,7 +11,7 @@ import yaml
 from csabook.version import __version__
 from csabook.model.editions import Edition, discover_editions
 from csabook.errors import BuildError
-from csabook.paths import STATIC, Project, write_atomic
+from csabook.paths import STATIC, Project, write_atomic, write_if_changed
 from csabook.model.book import read_toc
 from csabook.model.editions import pdf_name
 from csabook.pipeline.publish import is_published
@@ -50,21 +49,28 @@ def book_files(edition: Edition, chapters: list[Path], project: Project, pdf: bo
 
 
 def write_book_files(edition: Edition, chapters: list[Path], book_dir: Path, project: Project,
-                     files: dict[str, str] | None = None) -> None:
-    """Write the edition's book files (`files`, else book_files()) and its static assets into `book_dir`."""
+                     files: dict[str, str] | None = None) -> set[str]:
+    """Write the edition's book files (`files`, else book_files()) and its static assets into `book_dir`, each only
+    when its bytes change; returns their names (relative to `book_dir`)."""
+    written = set()
     for name, text in (files or book_files(edition, chapters, project)).items():
-        (book_dir / name).write_text(text, encoding="utf-8")
+        write_if_changed(book_dir / name, text)
+        written.add(name)
     static = book_dir / "_static"
     static.mkdir(exist_ok=True)
     for asset in sorted(STATIC.iterdir()):
-        shutil.copy2(asset, static / asset.name)
+        write_if_changed(static / asset.name, asset.read_bytes())
+        written.add(f"_static/{asset.name}")
+    return written
 
 
-def jupyter_book_args(book_dir: Path, output: Path) -> list[str]:
-    return [str(book_dir), "--path-output", str(output), "--all", "-W", "--keep-going", "-q"]
+def jupyter_book_args(book_dir: Path, output: Path, fresh: bool = True) -> list[str]:
+    """`jupyter-book build` arguments: warnings are errors; `fresh` starts Sphinx from an empty environment (--all),
+    else Sphinx reads and writes only the pages whose sources changed since its last build into `output`."""
+    return [str(book_dir), "--path-output", str(output), *(["--all"] if fresh else []), "-W", "--keep-going", "-q"]
 
 
-def _build_in_this_process(book_dir: str, output: str, root: str) -> tuple[bool, str]:
+def _build_in_this_process(book_dir: str, output: str, root: str, fresh: bool = True) -> tuple[bool, str]:
     """Run `jupyter-book build` inside the current (worker) process; returns (succeeded, its output)."""
     import contextlib
     import io
@@ -75,7 +81,7 @@ def _build_in_this_process(book_dir: str, output: str, root: str) -> tuple[bool,
     log = io.StringIO()
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         try:
-            build.main(jupyter_book_args(Path(book_dir), Path(output)), standalone_mode=False)
+            build.main(jupyter_book_args(Path(book_dir), Path(output), fresh), standalone_mode=False)
             ok = True
         except SystemExit as exc:
             ok = exc.code in (0, None)
@@ -100,11 +106,16 @@ class JupyterBookPool:
         return self
 
     def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
 
-    def build(self, book_dir: Path, output: Path, project: Project) -> Path:
-        """Build the edition's HTML with warnings as errors; returns the html folder."""
+    def build(self, book_dir: Path, output: Path, project: Project, fresh: bool = True) -> Path:
+        """Build the edition's HTML with warnings as errors (`fresh`: from an empty Sphinx environment); returns
+        the html folder."""
         if self.executor is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -113,7 +124,8 @@ class JupyterBookPool:
 
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=exit_with_parent, initargs=(os.getpid(),))
-        ok, log = self.executor.submit(_build_in_this_process, str(book_dir), str(output), str(project.root)).result()
+        ok, log = self.executor.submit(_build_in_this_process, str(book_dir), str(output), str(project.root),
+                                       fresh).result()
         html_dir = output / "_build" / "html"
         if not ok or not (html_dir / "index.html").is_file():
             lines = [line for line in log.strip().splitlines() if line.strip()]

@@ -34,9 +34,9 @@ from csabook.model.editions import Edition
 from csabook.errors import CsabookError, ExecutionError, Problem, SelectionError
 from csabook.pipeline.execute import (WarmKernel, cell_timeout, clean_stale_sockets, execute_chapter,
                                       kernel_memory)
-from csabook.paths import Project
+from csabook.paths import Project, write_if_changed
 from csabook.model.editions import pdf_name
-from csabook.pipeline.pdf import build_pdf
+from csabook.pipeline.pdf import PdfPrinter
 from csabook.pipeline.provenance import build_date, edition_record, git_commit, page_note
 from csabook.pipeline.publish import build_lock, publish, published_version
 from csabook.validation.selection import validate_editions
@@ -129,20 +129,23 @@ class Progress:
 
 
 class KernelPool:
-    """Warm kernels, one per worker thread, started only when a notebook needs executing."""
+    """Warm kernels on worker threads of their own, one kernel per thread, each started only when a notebook needs
+    executing on it. A kernel stays on the thread that started it; the pool (threads and kernels) can serve many
+    builds."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, jobs: int = 1):
         self.project = project
         self.local = threading.local()
         self.all: list[WarmKernel] = []
         self.lock = threading.Lock()
         self.stopped = False
+        self.threads = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="csabook-kernel")
 
     def get(self) -> WarmKernel:
         if self.stopped:  # the build was interrupted: no kernel is started again
             raise CsabookError("the build was interrupted")
         kernel = getattr(self.local, "kernel", None)
-        if kernel is None:
+        if kernel is None or kernel.closed:
             kernel = WarmKernel(self.project)
             with self.lock:
                 self.all.append(kernel)
@@ -153,7 +156,10 @@ class KernelPool:
         return sum(k.started for k in self.all)
 
     def stop(self) -> None:
+        """Stop at once: no queued chapter starts, and every kernel is shut down (ending the chapters running in
+        them)."""
         self.stopped = True
+        self.threads.shutdown(wait=False, cancel_futures=True)
         with self.lock:
             kernels = list(self.all)
         for kernel in kernels:
@@ -183,9 +189,10 @@ def execute_with_retry(task: Task, output: Path, project: Project, pool: KernelP
     raise AssertionError("unreachable")
 
 
-def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: ExecutionCache, progress: Progress,
+def execute_tasks(tasks: list[Task], project: Project, cache: ExecutionCache, progress: Progress,
                   pool: KernelPool) -> None:
-    """Execute each task in a warm kernel, `jobs` at once; store the results in the cache."""
+    """Execute each task in a warm kernel of `pool` (as many at once as it has threads); store the results in the
+    cache."""
     work = project.staging / "executed"
     work.mkdir(parents=True, exist_ok=True)
 
@@ -207,9 +214,8 @@ def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: Executi
         task.dependencies, task.executed = deps, True
         return task
 
-    threads = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
     try:
-        futures = [threads.submit(run, t) for t in tasks]
+        futures = [pool.threads.submit(run, t) for t in tasks]
         for future in as_completed(futures):
             task = future.result()
             state = "failed" if task.error else "executed"
@@ -217,10 +223,8 @@ def execute_tasks(tasks: list[Task], jobs: int, project: Project, cache: Executi
     except KeyboardInterrupt:
         # Stop now, not when the running cells end: no new chapter starts, and the kernels are shut down, which
         # ends the chapters running in them.
-        threads.shutdown(wait=False, cancel_futures=True)
         pool.stop()
         raise
-    threads.shutdown()
 
 
 def edition_fingerprint(tasks: list[Task], files: dict[str, str]) -> str:
@@ -254,48 +258,139 @@ def read_stamp(edition: Edition, project: Project) -> dict:
         return {}
 
 
+NOTE_ID = "csabook-provenance"
+
+
+def _with_note(notebook: nbformat.NotebookNode, edition: Edition, dependencies: dict, commit: str, date: str) -> str:
+    """The book file of a chapter: its executed notebook, then its provenance note (which records when it was
+    built, so that an unchanged page can keep its note)."""
+    cell = nbformat.v4.new_markdown_cell(page_note(edition, dependencies, commit, date), id=NOTE_ID)
+    cell.metadata["csabook"] = {"commit": commit, "built": date}
+    copy = nbformat.from_dict(notebook)
+    copy.cells.append(cell)
+    return nbformat.writes(copy)
+
+
+def _noted(path: Path) -> tuple[str, str] | None:
+    """(commit, date) of the provenance note of an existing book file, or None."""
+    try:
+        last = nbformat.read(path, as_version=4).cells[-1]
+        meta = last.metadata["csabook"]
+        return (meta["commit"], meta["built"]) if last.get("id") == NOTE_ID else None
+    except (OSError, ValueError, KeyError, IndexError, AttributeError, nbformat.ValidationError):
+        return None
+
+
 def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], project: Project, commit: str,
                date: str) -> Path:
-    """book/<year>/<district>/: each executed notebook with its provenance note, and the book files."""
+    """book/<year>/<district>/: each executed notebook with its provenance note, and the book files.
+
+    A file is written only when its bytes change, and a page whose content is unchanged keeps the note (commit and
+    date) it was built with: Sphinx, which keeps its environment between builds, then reads and writes again only
+    the pages that changed. Files no longer part of the book are removed."""
     book_dir = project.book / str(edition.year) / edition.district
-    if book_dir.exists():
-        shutil.rmtree(book_dir)
-    book_dir.mkdir(parents=True)
+    book_dir.mkdir(parents=True, exist_ok=True)
+    wanted = set()
     for task in tasks:
-        nb = nbformat.read(task.notebook, as_version=4)
-        nb.cells.append(nbformat.v4.new_markdown_cell(page_note(edition, task.dependencies, commit, date),
-                                                      id="csabook-provenance"))
-        nbformat.write(nb, str(book_dir / task.template.name))
-    write_book_files(edition, [t.template for t in tasks], book_dir, project, files)
+        target = book_dir / task.template.name
+        wanted.add(target.name)
+        notebook = nbformat.read(task.notebook, as_version=4)
+        before = _noted(target)
+        if before is not None and target.read_text(encoding="utf-8") == _with_note(notebook, edition,
+                                                                                   task.dependencies, *before):
+            continue  # unchanged: keep it, and the date it was built
+        write_if_changed(target, _with_note(notebook, edition, task.dependencies, commit, date))
+    wanted |= write_book_files(edition, [t.template for t in tasks], book_dir, project, files)
+    for path in sorted(book_dir.rglob("*"), reverse=True):
+        name = path.relative_to(book_dir).as_posix()
+        if path.is_file() and name not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
     return book_dir
 
 
+def sphinx_dir(edition: Edition, project: Project) -> Path:
+    """The edition's kept Jupyter Book output: Sphinx's environment and HTML from its last build."""
+    return project.sphinx / f"{edition.year}-{edition.district}"
+
+
+def _kept_state(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".json")
+
+
+def kept_environment(edition: Edition, project: Project, force: bool) -> tuple[Path, bool]:
+    """(the edition's Sphinx folder, whether to build it fresh). The kept environment is used only when its last
+    build finished and was made by the same csabook and libraries; a doubtful one (a build killed or failed
+    meanwhile, another version) is thrown away."""
+    folder = sphinx_dir(edition, project)
+    try:
+        state = json.loads(_kept_state(folder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    sound = state.get("ok") is True and state.get("made_by") == _made_by() and (folder / "_build" / "html").is_dir()
+    if force or not sound:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    _kept_state(folder).write_text(json.dumps({"ok": False, "made_by": _made_by()}), encoding="utf-8")
+    return folder, force or not sound
+
+
+def _made_by() -> str:
+    """What a kept Sphinx environment depends on besides its sources: csabook and the libraries' versions."""
+    return hashlib.sha256((package_hash() + json.dumps(environment(), sort_keys=True)).encode()).hexdigest()
+
+
 def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict, project: Project,
-               books: JupyterBookPool, stop: threading.Event) -> Path:
-    """Jupyter Book into a fresh staging folder; the edition's provenance.json and stamp; then publish, unless
-    the build was interrupted meanwhile (`stop`)."""
+               books: JupyterBookPool, stop: threading.Event, force: bool, printer: PdfPrinter) -> Path:
+    """Jupyter Book into the edition's kept Sphinx folder (only changed pages are read and written), copied into a
+    fresh staging folder with the edition's downloads, PDF, provenance.json and stamp; then publish, unless the
+    build was interrupted meanwhile (`stop`). The kept folder is never published itself."""
+    kept, fresh = kept_environment(edition, project, force)
+    html_dir = books.build(book_dir, kept, project, fresh=fresh)
+    _kept_state(kept).write_text(json.dumps({"ok": True, "made_by": _made_by()}), encoding="utf-8")
     work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
     try:
-        html_dir = books.build(book_dir, work, project)
-        write_downloads(book_dir, html_dir)
+        staged = work / "html"
+        shutil.copytree(html_dir, staged)
+        write_downloads(book_dir, staged)
         if stamp["pdf"]:
-            build_pdf(book_dir, html_dir, pdf_name(edition.year, edition.district), work=project.staging)
+            printer.print(edition, book_dir, staged)
         pages = {t.template.stem: t.dependencies for t in tasks}
-        (html_dir / "provenance.json").write_text(edition_record(edition, pages, stamp["commit"], stamp["built"]),
-                                                  encoding="utf-8")
-        (html_dir / STAMP).write_text(json.dumps({**stamp, "manifest": manifest(html_dir)}, indent=1),
-                                      encoding="utf-8")
+        noted = {t.template.stem: _noted(book_dir / t.template.name) for t in tasks}
+        (staged / "provenance.json").write_text(edition_record(edition, pages, stamp["commit"], stamp["built"],
+                                                               {k: v for k, v in noted.items() if v}),
+                                                encoding="utf-8")
+        (staged / STAMP).write_text(json.dumps({**stamp, "manifest": manifest(staged)}, indent=1), encoding="utf-8")
         if stop.is_set():
             raise KeyboardInterrupt  # nothing is published after an interrupt
-        return publish(html_dir, edition, project)
+        return publish(staged, edition, project)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
+@dataclass
+class Workers:
+    """The kernels and Jupyter Book processes of a build. `csabook preview` keeps one across its rebuilds, so that a
+    rebuild starts neither; a build makes its own and closes it at the end."""
+
+    kernels: KernelPool
+    books: JupyterBookPool
+
+    @classmethod
+    def start(cls, project: Project, jobs: int) -> "Workers":
+        return cls(KernelPool(project, jobs), JupyterBookPool(jobs))
+
+    def close(self) -> None:
+        self.kernels.stop()
+        self.books.close()
+
+
 def build_editions(editions: list[Edition], project: Project, jobs: int | None = None, force: bool = False,
-                   progress: Progress | None = None, pdf: bool = True) -> Summary:
+                   progress: Progress | None = None, pdf: bool = True, workers: Workers | None = None) -> Summary:
     """Validate, execute (or reuse), assemble and publish `editions`; returns what was done, failures included.
 
+    `workers`: kernels and Jupyter Book processes to use and leave running (default: the build's own).
     Raises only when the build cannot start (a bad --jobs, another build holding the lock) or is interrupted."""
     progress = progress or Progress()
     jobs = os.cpu_count() or 1 if jobs is None else jobs
@@ -335,14 +430,21 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         progress.line(f"{len(editions)} edition(s), {len(tasks)} notebook(s): {cached} from the cache, "
                       f"{len(todo)} to execute with {min(jobs, max(len(todo), 1))} kernel(s).")
         lap("plan")
-        pool = KernelPool(project)
+        own = workers is None
+        workers = workers or Workers.start(project, jobs)
+        pool = workers.kernels
+        started = pool.started()
         try:
             progress.start(len(todo), "executing")
-            execute_tasks(todo, jobs, project, cache, progress, pool)
+            execute_tasks(todo, project, cache, progress, pool)
+        except BaseException:
+            workers.close()  # an interrupt stops the kernels at once, a kept pool's too
+            raise
         finally:
             progress.finish()
-            pool.stop()
-            kernels = pool.started()
+            if own:
+                pool.stop()
+            kernels = pool.started() - started
         executed = tuple(sorted(f"{t.edition.key}/{t.template.stem}" for t in todo if t.executed))
         failed = [t for t in tasks if t.error]
         lap("execute")
@@ -373,28 +475,35 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         lap("assemble")
 
         build_errors = []
-        if to_build:
-            project.staging.mkdir(parents=True, exist_ok=True)
-            workers = max(1, min(jobs, len(to_build)))
-            stop = threading.Event()
-            with JupyterBookPool(workers) as books, ThreadPoolExecutor(max_workers=workers) as threads:
-                futures = {threads.submit(build_site, *job, project, books, stop): job[0] for job in to_build}
-                try:
-                    for future in as_completed(futures):
-                        edition = futures[future]
-                        try:
-                            future.result()
-                        except CsabookError as exc:
-                            build_errors.append(exc)
-                            progress.line(f"[{edition.key}] Jupyter Book failed")
-                            continue
-                        built.append(edition.key)
-                        progress.line(f"[{edition.key}] published {project.relative(project.site)}/{edition.key}")
-                except KeyboardInterrupt:
-                    stop.set()  # builds still running finish their site but publish nothing
-                    for future in futures:
-                        future.cancel()
-                    raise
+        printer = PdfPrinter(project, force)
+        try:
+            if to_build:
+                project.staging.mkdir(parents=True, exist_ok=True)
+                threads_n = max(1, min(jobs, len(to_build)))
+                stop = threading.Event()
+                with ThreadPoolExecutor(max_workers=threads_n) as threads:
+                    futures = {threads.submit(build_site, *job, project, workers.books, stop, force, printer): job[0]
+                               for job in to_build}
+                    try:
+                        for future in as_completed(futures):
+                            edition = futures[future]
+                            try:
+                                future.result()
+                            except CsabookError as exc:
+                                build_errors.append(exc)
+                                progress.line(f"[{edition.key}] Jupyter Book failed")
+                                continue
+                            built.append(edition.key)
+                            progress.line(f"[{edition.key}] published {project.relative(project.site)}/{edition.key}")
+                    except KeyboardInterrupt:
+                        stop.set()  # builds still running finish their site but publish nothing
+                        for future in futures:
+                            future.cancel()
+                        raise
+        finally:
+            printer.close()
+            if own:
+                workers.close()
         lap("jupyter-book")
         write_index(project)
         lap("index")

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", "--no-pdf-header-footer",
                   "--generate-pdf-document-outline"]
+# The same, for a Chromium driven over the DevTools protocol: the two print flags are the print's own parameters
+# there (a renderer started with --no-pdf-header-footer dies when it loads the document).
+SESSION_FLAGS = [f for f in CHROMIUM_FLAGS if f not in ("--no-pdf-header-footer", "--generate-pdf-document-outline")]
 CSS = [STATIC / "csabook.css", Path(__file__).resolve().parent / "pdf.css"]
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 TIMEOUT = 300
@@ -173,6 +177,128 @@ def print_to_pdf(chromium: str, document: Path, output: Path) -> None:
                          + "\n".join(log[-15:]), hint="Check that `chromium --headless --print-to-pdf` works here.")
 
 
+class Chromium:
+    """One headless Chromium that prints many documents, driven over the DevTools protocol on a pipe (no port is
+    opened): starting Chromium costs more than printing a document, so a build starts one and prints every edition
+    with it. It runs with the same flags as a single print, and each document with the same policy."""
+
+    def __init__(self, chromium: str | None = None, work: Path | None = None):
+        self.binary = chromium or find_chromium()
+        self.profile = tempfile.mkdtemp(prefix="chromium-", dir=work)
+        to_chromium, self._read = os.pipe(), None
+        from_chromium = os.pipe()
+        self._write, self._read = to_chromium[1], from_chromium[0]
+        theirs = (to_chromium[0], from_chromium[1])
+
+        def child():
+            import fcntl
+
+            die_with_parent()
+            # Chromium reads the protocol on fd 3 and writes on fd 4: move both ends out of the way, then into place.
+            read, write = (fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in theirs)
+            os.dup2(read, 3)
+            os.dup2(write, 4)
+
+        with open(Path(self.profile, "chromium.log"), "wb") as log:  # what it says, for the error if it fails
+            self.process = subprocess.Popen(
+                [self.binary, *SESSION_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}"],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, pass_fds=(3, 4, *theirs),
+                env={**os.environ, "HOME": self.profile}, preexec_fn=child)
+        for fd in theirs:
+            os.close(fd)
+        self.buffer = b""
+        self.next_id = 0
+        self.lock = threading.Lock()
+
+    def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        try:
+            os.write(self._write, json.dumps(message).encode() + b"\0")
+        except OSError:  # the pipe is closed: Chromium is gone
+            raise self._gone() from None
+        return self.next_id
+
+    def _gone(self) -> BuildError:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        try:
+            log = Path(self.profile, "chromium.log").read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        except OSError:
+            log = []
+        return BuildError(f"Chromium failed to print the edition ({self.binary} stopped, exit code {code}):\n"
+                          + "\n".join(log[-15:]), hint="Check that `chromium --headless --print-to-pdf` works here.")
+
+    def _receive(self, deadline: float) -> dict:
+        import select
+        import time
+
+        while b"\0" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._read], [], [], left)[0]:
+                raise BuildError(f"Chromium did not answer within {TIMEOUT} s")
+            chunk = os.read(self._read, 1 << 20)
+            if not chunk:
+                raise self._gone()
+            self.buffer += chunk
+        message, _, self.buffer = self.buffer.partition(b"\0")
+        return json.loads(message)
+
+    def _call(self, method: str, params: dict | None = None, session: str | None = None,
+              until: str | None = None) -> dict:
+        """Send a command and return its result; with `until`, also wait for that event of the session."""
+        import time
+
+        deadline = time.monotonic() + TIMEOUT
+        wanted = self._send(method, params, session)
+        result, seen = None, until is None
+        while result is None or not seen:
+            message = self._receive(deadline)
+            if message.get("id") == wanted:
+                if "error" in message:
+                    raise BuildError(f"Chromium could not {method}: {message['error'].get('message')}")
+                result = message.get("result", {})
+            elif until and message.get("method") == until and message.get("sessionId") == session:
+                seen = True
+        return result
+
+    def print(self, document: Path, output: Path) -> None:
+        """Print one local HTML file to `output`, as `chromium --print-to-pdf` would."""
+        import base64
+
+        with self.lock:
+            target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            try:
+                self._call("Page.enable", session=session)
+                self._call("Page.navigate", {"url": document.resolve().as_uri()}, session, until="Page.loadEventFired")
+                data = self._call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True,
+                                                      "displayHeaderFooter": False, "generateDocumentOutline": True},
+                                  session)["data"]
+            finally:
+                self._call("Target.closeTarget", {"targetId": target})
+        output.write_bytes(base64.b64decode(data))
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for fd in (self._write, self._read):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
 def chapter_pages(pdf: Path) -> dict[str, int]:
     """The page (from 1) on which each named destination of the PDF, i.e. each chapter anchor, lies."""
     from pypdf import PdfReader
@@ -188,20 +314,29 @@ def chapter_pages(pdf: Path) -> dict[str, int]:
                          hint="Check that `chromium --headless --print-to-pdf` works here.") from None
 
 
-def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = None, work: Path | None = None) -> Path:
-    """Print the edition in `book_dir` (executed notebooks, _config.yml, _toc.yml) to `html_dir`/`name`.
+def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = None, work: Path | None = None,
+              guess: dict[str, int] | None = None, keep: Path | None = None,
+              session: "Chromium | None" = None) -> tuple[Path, dict[str, int]]:
+    """Print the edition in `book_dir` (executed notebooks, _config.yml, _toc.yml) to `html_dir`/`name`; returns
+    (the PDF, the page on which each chapter starts).
 
-    Temporary files go under `work` (a build passes its staging folder, which the next build empties).
+    The contents page needs the page numbers, which only a print tells: Chromium prints until they settle, starting
+    from `guess` (the last print's numbers, which usually still hold: then one print is enough). Temporary files go
+    under `work` (a build passes its staging folder, which the next build empties). `keep`: where to put a copy
+    of the print before it is dated. `session`: a running Chromium to print with (else one is started per print).
     """
-    chromium = chromium or find_chromium()
+    chromium = chromium or (session.binary if session else find_chromium())
     config, root, parts = read_edition(book_dir)
     anchors = [c.anchor for _, members in parts for c in members]
-    pages: dict[str, int] | None = None
+    pages = guess if guess and sorted(guess) == sorted(anchors) else None
     with tempfile.TemporaryDirectory(prefix="pdf-", dir=work) as tmp:
         document, printed = Path(tmp) / "edition.html", Path(tmp) / "edition.pdf"
         for _ in range(3):
             document.write_text(print_document(config, root, parts, pages), encoding="utf-8")
-            print_to_pdf(chromium, document, printed)
+            if session is not None:
+                session.print(document, printed)
+            else:
+                print_to_pdf(chromium, document, printed)
             found = chapter_pages(printed)
             missing = [a for a in anchors if a not in found]
             if missing:
@@ -214,7 +349,78 @@ def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = 
             raise BuildError("the contents page numbers of the edition PDF did not settle after three prints")
         target = html_dir / name
         date_pdf(printed, target, build_moment())
-    return target
+        if keep is not None:
+            shutil.copyfile(printed, keep.with_name(keep.name + ".tmp"))
+            os.replace(keep.with_name(keep.name + ".tmp"), keep)
+    return target, pages
+
+
+def document_key(book_dir: Path) -> str:
+    """What an edition's PDF is printed from: the document without its page numbers (styles included)."""
+    import hashlib
+
+    config, root, parts = read_edition(book_dir)
+    return hashlib.sha256(print_document(config, root, parts).encode("utf-8")).hexdigest()
+
+
+class PdfPrinter:
+    """Prints a build's edition PDFs with one Chromium, and keeps each edition's last print (_build/cache/pdf/): an
+    edition whose printed document is unchanged reuses it (no Chromium at all), and a changed one starts from its
+    page numbers (one print instead of two when they still hold)."""
+
+    def __init__(self, project, force: bool = False):
+        self.force = force  # print every edition afresh: no kept print or page numbers are used
+        self.folder = project.build / "cache" / "pdf"
+        self.staging = project.staging
+        self.printed = 0  # editions printed by this printer (for tests and the benchmark)
+        self.reused = 0
+        self.session: Chromium | None = None  # started at the first print, shared by the build's editions
+        self.lock = threading.Lock()
+
+    def chromium(self) -> "Chromium":
+        with self.lock:
+            if self.session is None:
+                self.session = Chromium(work=self.staging)
+            return self.session
+
+    def close(self) -> None:
+        with self.lock:
+            if self.session is not None:
+                self.session.close()
+                self.session = None
+
+    def print(self, edition, book_dir: Path, html_dir: Path) -> Path:
+        from csabook.model.editions import pdf_name
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = pdf_name(edition.year, edition.district)
+        kept_pdf, kept_state = self.folder / f"{edition.year}-{edition.district}.pdf", \
+            self.folder / f"{edition.year}-{edition.district}.json"
+        key = document_key(book_dir)
+        try:
+            state = {} if self.force else json.loads(kept_state.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        if state.get("key") == key and kept_pdf.is_file():
+            target = html_dir / name
+            date_pdf(kept_pdf, target, build_moment())
+            self.reused += 1
+            return target
+        # the state names no document while the kept print is replaced: a build killed meanwhile reuses nothing
+        kept_state.write_text(json.dumps({"key": None, "pages": state.get("pages")}), encoding="utf-8")
+        session = self.chromium()
+        try:
+            target, pages = build_pdf(book_dir, html_dir, name, work=self.staging, guess=state.get("pages"),
+                                      keep=kept_pdf, session=session)
+        except BuildError:
+            with self.lock:  # a Chromium that failed is not trusted with the next edition
+                if self.session is session:
+                    session.close()
+                    self.session = None
+            raise
+        self.printed += 1
+        kept_state.write_text(json.dumps({"key": key, "pages": pages}), encoding="utf-8")
+        return target
 
 
 def date_pdf(printed: Path, target: Path, moment) -> None:

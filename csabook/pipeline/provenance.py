@@ -52,9 +52,17 @@ def page_note(edition: Edition, dependencies: dict[str, str], commit: str, date:
             f"Parameters: {params}. Built with csabook {__version__} (commit `{commit}`) on {date}.\n")
 
 
-def edition_record(edition: Edition, pages: dict[str, dict], commit: str, date: str) -> str:
-    """provenance.json for an edition: every page's files with full hashes, parameters, version, commit, date."""
+def edition_record(edition: Edition, pages: dict[str, dict], commit: str, date: str,
+                   noted: dict[str, tuple[str, str]] | None = None) -> str:
+    """provenance.json for an edition: every page's files with full hashes, parameters, version, commit, date.
+
+    `noted`: the (commit, date) each page's note gives, where it differs from the edition's (a page unchanged since
+    an earlier build keeps the note of the build that made it)."""
+    noted = noted or {}
     record = {"edition": edition.key, "name": edition.label(), "parameters": edition.parameters(),
               "csabook": __version__, "commit": commit, "built": date,
-              "pages": {name: {"files": files_read(deps)} for name, deps in pages.items()}}
+              "pages": {name: {"files": files_read(deps),
+                               **({"commit": noted[name][0], "built": noted[name][1]}
+                                  if noted.get(name, (commit, date)) != (commit, date) else {})}
+                        for name, deps in pages.items()}}
     return json.dumps(record, indent=1, ensure_ascii=False) + "\n"
