@@ -12,9 +12,9 @@ use, so that a notebook's `import csabook` stays light.
 from csabook.model.loader import open_edition
 from csabook.version import __version__
 
-API = ("build", "validate", "check", "diff", "new_year", "return_templates", "import_return_workbooks", "returns_status",
+API = ("build", "preview", "validate", "check", "diff", "new_year", "return_templates", "import_return_workbooks", "returns_status",
        "editions", "write_params", "project_at",
-       "Summary", "Checked", "Problem", "Scaffold", "Templates", "Imported", "ReturnStatus", "YearDiff", "Edition")
+       "Summary", "Checked", "Problem", "Scaffold", "Templates", "Imported", "ReturnStatus", "Preview", "YearDiff", "Edition")
 
 __all__ = ["__version__", "open_edition", *API]
 

@@ -26,11 +26,13 @@ from csabook.paths import Project, get_project
 from csabook.pipeline.build import Progress, Summary, build_editions
 from csabook.tools.diff import YearDiff, compare_years
 from csabook.tools.newyear import Scaffold, scaffold_year
+from csabook.tools.preview import Preview
 from csabook.tools.quarterly import Imported, ReturnStatus, Templates, import_returns, return_status, write_templates
 from csabook.validation.selection import Checked, validate_selection
 
 __all__ = ["Checked", "Edition", "Imported", "Problem", "ReturnStatus", "Scaffold", "Summary", "Templates", "YearDiff",
-           "build", "check", "diff", "editions", "import_return_workbooks", "new_year", "project_at", "returns_status",
+           "Preview", "build", "check", "diff", "editions", "import_return_workbooks", "new_year", "preview", "project_at",
+           "returns_status",
            "return_templates", "validate", "write_params"]
 
 Folder = str | os.PathLike | Project | None
@@ -91,6 +93,18 @@ def import_return_workbooks(files: list[str | os.PathLike], year: int, quarter: 
 def returns_status(year: int, quarter: str, district: str = "county", *, project: Folder = None) -> ReturnStatus:
     """Who has returned for the quarter, and which actions still have no return."""
     return return_status(year, district, quarter, project_at(project))
+
+
+def preview(year: int | str | None = None, district: str | None = None, *, port: int = 8000,
+            project: Folder = None) -> Preview:
+    """A live preview of one edition (default: the latest year, county): `.serve()` builds it without a PDF into
+    _build/preview/, serves it on 127.0.0.1:`port` (0: any free port; `.url` says which) and rebuilds it on every
+    change until `.stop()` (call it after Ctrl-C)."""
+    where = project_at(project)
+    if year is None:
+        year = max(e.year for e in select_editions("all", district, where))
+    (edition,) = select_editions(year, district, where)
+    return Preview(edition, where, port)
 
 
 def editions(*, project: Folder = None) -> list[Edition]:

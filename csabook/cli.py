@@ -95,6 +95,20 @@ def cmd_returns_template(args, project) -> int:
     return 0
 
 
+def cmd_preview(args, project) -> int:
+    session = api.preview(args.year, args.district, port=args.port, project=project)
+    print(f"Previewing {session.edition.key} at {session.url}\nIt rebuilds on every change to data/, notebooks/, "
+          "params/, _config.yml or _toc.yml, and the page reloads by itself. Press Ctrl-C to stop.", flush=True)
+    try:
+        session.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        session.stop()
+    print("Preview stopped.")
+    return 0
+
+
 def cmd_returns_import(args, project) -> int:
     print(api.import_return_workbooks(args.files, args.year, args.quarter, args.district, project=project).text())
     return 0
@@ -173,6 +187,19 @@ def make_parser() -> argparse.ArgumentParser:
     diff.add_argument("year_b", type=year_argument, metavar="YEAR_B", help="the later year")
     diff.add_argument("--district", default="county", help="a district slug, or county (default: county)")
     diff.set_defaults(func=cmd_diff)
+
+    preview = sub.add_parser("preview", help="build one edition and serve it, rebuilding on every change",
+                             description="Build one edition without its PDF into _build/preview/ (never _build/site/), "
+                             "serve it on 127.0.0.1, and rebuild what a change affects whenever a file under data/, "
+                             "notebooks/ or params/, _config.yml or _toc.yml changes; the open page reloads by itself. "
+                             "A change that makes the data invalid or a chapter fail shows its problems on the page, "
+                             "and the server stays up. Ctrl-C stops it.")
+    preview.add_argument("--year", type=year_argument, default=None,
+                         help="the edition's year (default: the latest year with an edition)")
+    preview.add_argument("--district", default="county", help="a district slug, or county (default: county)")
+    preview.add_argument("--port", type=int, default=8000,
+                         help="the port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    preview.set_defaults(func=cmd_preview)
 
     returns = sub.add_parser("returns", help="quarterly returns from the lead agencies of an action plan",
                              description="Monitor an action plan: each lead agency feeds back on its actions every "

@@ -120,10 +120,10 @@ class JupyterBookPool:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            from csabook.pipeline.lifeline import exit_with_parent
+            from csabook.pipeline.lifeline import worker_start
 
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=exit_with_parent, initargs=(os.getpid(),))
+                                                initializer=worker_start, initargs=(os.getpid(),))
         ok, log = self.executor.submit(_build_in_this_process, str(book_dir), str(output), str(project.root),
                                        fresh).result()
         html_dir = output / "_build" / "html"

@@ -13,6 +13,7 @@ import functools
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -198,10 +199,17 @@ class WarmKernel:
         if self.kc is not None:
             self.kc.stop_channels()
         if self.km is not None:
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
             try:
                 run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:
                 pass
+            if process is not None and process.returncode is None:
+                # shut down from another thread than the one that started it, the kernel may still run: end it
+                try:
+                    os.kill(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
         self.km = self.kc = None
         if self.sockets:
             shutil.rmtree(self.sockets, ignore_errors=True)

@@ -47,6 +47,13 @@ def exit_with_parent(parent: int, interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="csabook-lifeline", daemon=True).start()
 
 
+def worker_start(parent: int) -> None:
+    """The start of a worker process (Jupyter Book's): it ends with its parent, and leaves Ctrl-C to it (the key
+    reaches the whole process group; the parent decides how its workers end, and says so once)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent)
+
+
 def limit_memory(megabytes: int) -> None:
     """Cap this process's address space, so that runaway work fails with MemoryError instead of exhausting the
     machine (and being killed by the system, which names nothing)."""

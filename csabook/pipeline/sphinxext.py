@@ -11,6 +11,14 @@ The edition title carries the district's name from data/register.yml. Validation
 (csabook.model.markup), and `_escape_titles` escapes it once more on its way into the theme: Sphinx escapes `docstitle`
 in most places, but the theme's navbar and search page print it as it is.
 
+myst-nb copies its style sheet into the site when the build ends, after the pages are written; Sphinx then links
+it without the `?v=<checksum>` it gives a file already there. A build that keeps its environment finds it there and
+links it with one, so pages written by a full build and by an incremental one would differ. `_mystnb_css_first`
+copies it before any page is written, so that every build links it the same way.
+
+Sphinx also keeps a word in the search index after the last page holding it is read again without it, with no
+page left: `_drop_empty_search_terms` removes such words, so that the index is the one a full build writes.
+
 (Every page's footer, with the edition's PDF and the editions index, is set in csabook.pipeline.assemble.write_book_files.)
 """
 
@@ -24,6 +32,37 @@ def _escape_titles(app, pagename, templatename, context, doctree) -> None:
     for key in ("docstitle", "shorttitle"):
         if isinstance(context.get(key), str) and not isinstance(context[key], Markup):
             context[key] = escape(context[key])
+
+def _mystnb_css_first(app) -> None:
+    import os
+
+    from myst_nb.sphinx_ext import add_global_html_resources
+
+    if app.builder is not None and app.builder.format == "html":
+        os.makedirs(os.path.join(app.builder.outdir, "_static"), exist_ok=True)
+        add_global_html_resources(app, None)
+
+
+def _drop_empty_search_terms(app, exception) -> None:
+    import os
+
+    from sphinx.search import js_index
+
+    if exception is not None or app.builder is None or app.builder.format != "html":
+        return
+    path = os.path.join(app.builder.outdir, app.builder.searchindex_filename)
+    if not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as handle:
+        index = js_index.load(handle)
+    stale = [(key, term) for key in ("terms", "titleterms") for term, pages in index.get(key, {}).items()
+             if pages in ([], {})]
+    if stale:
+        for key, term in stale:
+            del index[key][term]
+        with open(path, "w", encoding="utf-8") as handle:
+            js_index.dump(index, handle)
+
 
 def _drop_thebe(app) -> None:
     listeners = app.events.listeners.get("env-before-read-docs", [])
@@ -46,5 +85,7 @@ class DownloadsMimeRenderer:
 
 def setup(app):
     app.connect("builder-inited", _drop_thebe)
+    app.connect("builder-inited", _mystnb_css_first)
+    app.connect("build-finished", _drop_empty_search_terms)
     app.connect("html-page-context", _escape_titles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

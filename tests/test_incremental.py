@@ -1,0 +1,137 @@
+"""Incremental site builds: after a one-file edit Sphinx reads again only the page that shows the file, the only
+published page whose bytes change is that one, and the site is the same as a --force build of the same inputs
+(build dates masked). A doubtful kept environment is thrown away; each PDF is printed once, and reused when its
+document is unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from csabook.model.editions import pdf_name
+from tests.conftest import copy_project, run_csabook, small_book
+
+pytestmark = pytest.mark.built  # runs builds of its own
+
+DATE = re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+EDITION = Path("2022") / "county"
+
+
+def build(project, *extra):
+    result = run_csabook("--project", project.root, "build", "--year", "2022", *extra)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def digests(folder: Path, mask: bool = False) -> dict[str, str]:
+    """Each file's sha256 (with `mask`, build dates and the build stamp left out)."""
+    found = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        data = path.read_bytes()
+        if mask:
+            if name == ".csabook-build.json":
+                continue
+            if name == "provenance.json":
+                record = json.loads(data)
+                record.pop("built"), record.pop("commit")
+                for page in record["pages"].values():
+                    page.pop("built", None), page.pop("commit", None)
+                data = json.dumps(record, sort_keys=True).encode()
+            data = DATE.sub(b"<date>", data)
+        found[name] = hashlib.sha256(data).hexdigest()
+    return found
+
+
+def mtimes(folder: Path, pattern: str) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob(pattern)}
+
+
+@pytest.fixture
+def project(tmp_path):
+    project = copy_project(tmp_path)
+    small_book(project)  # index, foreword, plans, contact
+    build(project, "--no-pdf")
+    return project
+
+
+def test_a_one_file_edit_reads_and_changes_only_its_page_and_equals_a_forced_build(project):
+    kept = project.sphinx / "2022-county" / "_build"
+    doctrees, pages = mtimes(kept / ".doctrees", "*.doctree"), mtimes(kept / "html", "*.html")
+    before = digests(project.site / EDITION)
+    plans = project.data / "2022" / "county" / "plans.csv"
+    plans.write_text(plans.read_text(encoding="utf-8").replace("Plan", "Plan (edited)", 1), encoding="utf-8")
+
+    build(project, "--no-pdf")
+    reread = {name for name, t in mtimes(kept / ".doctrees", "*.doctree").items() if doctrees.get(name) != t}
+    assert reread == {"plans.doctree"}
+    written = {name for name, t in mtimes(kept / "html", "*.html").items() if pages.get(name) != t}
+    # Sphinx also writes the root page whose contents list the page, and its own index and search pages
+    assert "plans.html" in written and written <= {"plans.html", "index.html", "genindex.html", "search.html"}
+    after = digests(project.site / EDITION)
+    changed = {name for name in after if name.endswith(".html") and after[name] != before.get(name)}
+    assert changed == {"plans.html"}
+
+    incremental = digests(project.site / EDITION, mask=True)
+    build(project, "--no-pdf", "--force")
+    assert digests(project.site / EDITION, mask=True) == incremental
+
+
+def test_a_doubtful_kept_environment_is_thrown_away(project):
+    state = project.sphinx / "2022-county.json"
+    record = json.loads(state.read_text(encoding="utf-8"))
+    assert record["ok"] is True
+    state.write_text(json.dumps({**record, "ok": False}), encoding="utf-8")  # as a build killed in Jupyter Book
+    stale = project.sphinx / "2022-county" / "_build" / ".doctrees" / "stale.marker"
+    stale.write_text("left by a killed build", encoding="utf-8")
+    contact = project.data / "2022" / "county" / "contact.yml"
+    contact.write_text(re.sub(r"^note: .*$", 'note: "Edited."', contact.read_text(encoding="utf-8"), flags=re.M),
+                       encoding="utf-8")
+    build(project, "--no-pdf")
+    assert not stale.exists() and json.loads(state.read_text(encoding="utf-8"))["ok"] is True
+    assert "Edited." in (project.site / EDITION / "contact.html").read_text(encoding="utf-8")
+
+
+def test_each_pdf_is_printed_once_and_reused_while_its_document_is_unchanged(project):
+    from pypdf import PdfReader
+
+    from csabook.model.editions import select_editions
+    from csabook.pipeline import pdf as printing
+    from csabook.pipeline.build import Progress, build_editions
+
+    made = []
+    real = printing.Chromium.print
+
+    def counted(self, document, output):
+        made.append(document)
+        return real(self, document, output)
+
+    editions = select_editions(2022, "county", project)
+    quiet = Progress(open("/dev/null", "w"))
+
+    def prints(**options) -> int:
+        before = len(made)
+        summary = build_editions(editions, project, progress=quiet, **options)
+        assert summary.ok, summary.failures
+        return len(made) - before
+
+    foreword = project.data / "2022" / "county" / "foreword.yml"
+    printing.Chromium.print = counted
+    try:
+        assert prints() == 2  # the first print tells the page numbers, the second prints them in the contents
+        foreword.write_text(foreword.read_text(encoding="utf-8").replace("the latest refresh", "the newest refresh", 1),
+                            encoding="utf-8")
+        assert prints() == 1  # changed text, the same page numbers: one print
+        printed = (project.site / EDITION / pdf_name(2022, "county")).read_bytes()
+        assert prints(pdf=False) == 0 and not (project.site / EDITION / pdf_name(2022, "county")).exists()
+        assert prints() == 0  # the site changed (its footer links the PDF again), the printed document did not
+        assert prints(force=True) == 2  # --force prints afresh
+    finally:
+        printing.Chromium.print = real
+    again = project.site / EDITION / pdf_name(2022, "county")
+    assert "the newest refresh" in " ".join(" ".join(page.extract_text().split()) for page in PdfReader(again).pages)
+    assert len(PdfReader(again).pages) == len(PdfReader(__import__("io").BytesIO(printed)).pages)

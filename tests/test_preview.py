@@ -1,0 +1,97 @@
+"""`csabook preview` as an analyst uses it: the page open in Chromium follows each saved edit by itself, shows a
+broken file's problem and recovers when it is fixed; Ctrl-C ends it with no kernel left; the published site and
+book/ are never touched, and no built file holds the live-reload script."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+import pytest
+
+from tests.browser import browser_session
+from tests.conftest import copy_project, small_book
+
+pytestmark = pytest.mark.built  # runs builds of its own
+
+EDIT = "PREVIEW-EDIT-TEXT"
+PHRASE = "I am pleased to present the latest refresh"
+
+
+def state(base: str, since: int | None = None) -> dict:
+    query = "" if since is None else str(since)
+    with urllib.request.urlopen(f"{base}/__csabook/events?since={query}", timeout=60) as response:
+        return json.load(response)
+
+
+@pytest.fixture
+def previewing(tmp_path):
+    """A preview of 2022/county (a four-page book) in its own process: (project, base URL, process)."""
+    project = copy_project(tmp_path)
+    small_book(project)
+    process = subprocess.Popen([sys.executable, "-m", "csabook", "--project", str(project.root), "preview",
+                                "--year", "2022", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    try:
+        first = process.stdout.readline()
+        found = re.search(r"at (http://127\.0\.0\.1:\d+)/2022/county/index\.html$", first.strip())
+        assert found, first + process.stderr.read()
+        base = found.group(1)
+        deadline = time.monotonic() + 240
+        while state(base)["version"] < 1:  # the first build has finished
+            assert time.monotonic() < deadline and process.poll() is None
+        assert state(base)["problems"] == []
+        yield project, base, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_the_open_page_follows_edits_shows_problems_and_recovers(previewing):
+    project, base, _ = previewing
+    foreword = project.data / "2022" / "county" / "foreword.yml"
+    good = foreword.read_text(encoding="utf-8")
+    with browser_session() as (page, record):
+        page.goto(f"{base}/2022/county/foreword.html")
+        assert PHRASE in page.inner_text("main")
+        foreword.write_text(good.replace(PHRASE, f"{PHRASE} {EDIT}", 1), encoding="utf-8")
+        page.wait_for_function(f"document.querySelector('main') && document.querySelector('main').innerText"
+                               f".includes('{EDIT}')", timeout=120_000)  # no reload asked for: the page did it
+
+        foreword.write_text(good + "paragraphs: [unclosed\n", encoding="utf-8")
+        box = page.locator("#csabook-preview-problems")
+        box.wait_for(timeout=120_000)
+        assert box.get_attribute("role") == "alert"
+        assert re.search(r"data/2022/county/foreword\.yml:line \d+, column \d+: invalid YAML", box.inner_text())
+        assert EDIT in page.inner_text("main")  # the last good build stays on the page
+
+        foreword.write_text(good, encoding="utf-8")
+        page.wait_for_function(f"!document.getElementById('csabook-preview-problems') && "
+                               f"!document.querySelector('main').innerText.includes('{EDIT}')", timeout=120_000)
+        assert PHRASE in page.inner_text("main")
+        assert record.blocked == []
+    built = project.build / "preview" / "site" / "2022" / "county"
+    assert "__csabook" not in (built / "foreword.html").read_text(encoding="utf-8")  # only the served page has it
+    assert not project.site.exists() and not (project.root / "book").exists()  # the published outputs: untouched
+
+
+def test_ctrl_c_stops_it_and_leaves_no_kernel_behind(previewing):
+    project, base, process = previewing
+    children = psutil.Process(process.pid).children(recursive=True)
+    assert any("ipykernel" in " ".join(c.cmdline()) for c in children), [c.cmdline() for c in children]
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert out.rstrip().endswith("Preview stopped.") and "Traceback" not in err, err
+    gone, alive = psutil.wait_procs(children, timeout=10)
+    assert alive == [], [c.cmdline() for c in alive]
