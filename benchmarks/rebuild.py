@@ -10,8 +10,12 @@ Every measurement runs on a fresh copy of the project in a temporary folder, on 
   (d) a csabook rebuild after editing one data file (morile.csv), with the number of notebooks re-executed;
   (e) Jupyter Book's own `execute_notebooks: cache` after the same edit: does its output change? (It does not:
       jupyter-cache keys on code cells only, so the page stays stale. csabook's cache is keyed on the data read.)
+  (f) a forced build of one edition (the county's), PDF included;
+  (g) `csabook preview` of that edition: from saving a data file (foreword.yml) to the new text in a page open in
+      Chromium, which reloads by itself.
 
-It prints the ratios (a)/(b) and (c)/(a). --limit N uses only the first N editions of the year (quicker runs).
+It prints the ratios (a)/(b), (c)/(a), (d)/(a) and (g)/(f). --limit N uses only the first N editions of the year
+(quicker runs).
 """
 
 from __future__ import annotations
@@ -54,8 +58,7 @@ def timed(fn):
 
 
 def edit_morile(project) -> None:
-    path = project.data / "2022" / "county" / "morile.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(EDITED_FROM, EDITED_TO), encoding="utf-8")
+    edit_text(project.data / "2022" / "county" / "morile.csv", EDITED_FROM, EDITED_TO)
 
 
 def csabook_build(project, editions):
@@ -117,6 +120,45 @@ def jupyter_cache_staleness(project) -> tuple[bool, float]:
     return EDITED_TO in after, seconds
 
 
+def preview_edit(project, year: int) -> float:
+    """Seconds from saving foreword.yml to its new text in a page open in Chromium, under `csabook preview`."""
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from csabook.model.editions import select_editions as choose
+    from csabook.tools.preview import Preview
+
+    session = Preview(choose(year, "county", project)[0], project, port=0, out=io.StringIO())
+    thread = threading.Thread(target=session.serve, daemon=True)
+    thread.start()
+    foreword = project.data / str(year) / "county" / "foreword.yml"
+    try:
+        while session.state.version < 1:
+            time.sleep(0.05)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless"])
+            page = browser.new_page()
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
+            page.goto(session.url.replace("index.html", "foreword.html"))
+            page.wait_for_timeout(500)  # the page's request for news is open
+            start = time.perf_counter()
+            edit_text(foreword, "I am pleased", "I am very pleased")
+            page.wait_for_function("document.querySelector('main') && "
+                                   "document.querySelector('main').innerText.includes('I am very pleased')",
+                                   timeout=120_000)
+            seconds = time.perf_counter() - start
+            browser.close()
+    finally:
+        session.stop()
+        thread.join(timeout=30)
+    return seconds
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--year", type=int, default=2022)
@@ -147,8 +189,16 @@ def main() -> int:
         changed, e = jupyter_cache_staleness(jbc)
         print(f"(e) Jupyter Book execute_notebooks: cache, morile.csv edited: {e:.1f} s; "
               f"page changed: {'yes' if changed else 'NO - stale output'}", flush=True)
+        county = select_editions(args.year, "county", ours)
+        f, _ = timed(lambda: build_editions(county, ours, force=True, progress=Progress(io.StringIO())))
+        print(f"(f) csabook, one edition forced:   {f:8.1f} s  ({county[0].key}, PDF included)", flush=True)
+        g = preview_edit(ours, args.year)
+        print(f"(g) csabook preview, save to page: {g:8.2f} s  (foreword.yml edited, the open tab reloads itself)",
+              flush=True)
         print(f"ratio (a)/(b) = {a / b:.3f}  (csabook cold is {b / a:.1f}x faster than the plain loop)")
         print(f"ratio (c)/(a) = {c / a:.3f}  (a no-change rebuild costs {100 * c / a:.1f}% of a cold build)")
+        print(f"ratio (d)/(a) = {d / a:.3f}  (a one-file edit costs {100 * d / a:.1f}% of a cold build)")
+        print(f"ratio (g)/(f) = {g / f:.3f}  (a preview edit costs {100 * g / f:.1f}% of a forced one-edition build)")
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from csabook.model.editions import pdf_name
+from tests import REPO
 from tests.conftest import copy_project, run_csabook, small_book
 
 pytestmark = pytest.mark.built  # runs builds of its own
@@ -135,3 +136,44 @@ def test_each_pdf_is_printed_once_and_reused_while_its_document_is_unchanged(pro
     again = project.site / EDITION / pdf_name(2022, "county")
     assert "the newest refresh" in " ".join(" ".join(page.extract_text().split()) for page in PdfReader(again).pages)
     assert len(PdfReader(again).pages) == len(PdfReader(__import__("io").BytesIO(printed)).pages)
+
+
+def test_editions_whose_inputs_stand_are_kept_from_a_listing_alone(tmp_path, monkeypatch):
+    from csabook.model.editions import select_editions
+    from csabook.pipeline.build import Progress, build_editions
+    from csabook.validation import selection
+
+    project = copy_project(tmp_path)
+    small_book(project)
+    example = REPO / "examples" / "examplebury"
+    with open(project.data / "register.yml", "a", encoding="utf-8") as register:  # the fictional district
+        register.write((example / "register-entry.yml").read_text(encoding="utf-8"))
+    assert run_csabook("--project", project.root, "params", "--year", "2022").returncode == 0
+    editions = select_editions(2022, "county", project) + select_editions(2022, "examplebury", project)
+    quiet = Progress(open("/dev/null", "w"))
+    assert build_editions(editions, project, progress=quiet, pdf=False).ok
+    checked = []
+    real = selection.validate_edition
+    monkeypatch.setattr(selection, "validate_edition", lambda *a, **k: checked.append(a[:2]) or real(*a, **k))
+
+    again = build_editions(editions, project, progress=quiet, pdf=False)
+    assert sorted(again.unchanged) == ["2022/county", "2022/examplebury"] and checked == []  # nothing validated
+
+    stray = project.data / "2022" / "county" / "notes.yml"
+    stray.write_text("title: a file no chapter reads\n", encoding="utf-8")
+    refused = build_editions(editions, project, progress=quiet, pdf=False)  # a new file in a layer is seen
+    assert [p.message for p in refused.problems] == ["unknown data file"]
+    stray.unlink()
+
+    overlay = project.data / "2022" / "districts" / "examplebury"
+    overlay.mkdir(parents=True)  # a new overlay folder: the county's checks list data/2022/districts/ too
+    foreword = overlay / "foreword.yml"
+    foreword.write_text((example / "data" / "2022" / "districts" / "examplebury" / "foreword.yml")
+                        .read_text(encoding="utf-8"), encoding="utf-8")
+    assert build_editions(editions, project, progress=quiet, pdf=False).built == ("2022/examplebury",)
+    checked.clear()
+    foreword.write_text(foreword.read_text(encoding="utf-8").replace("Examplebury", "Examplebury (edited)", 1),
+                        encoding="utf-8")
+    local = build_editions(editions, project, progress=quiet, pdf=False)
+    assert local.built == ("2022/examplebury",) and local.unchanged == ("2022/county",)
+    assert checked == [(2022, "examplebury")]  # the county edition was kept without being validated again

@@ -77,6 +77,7 @@ def test_the_open_page_follows_edits_shows_problems_and_recovers(previewing):
 
         foreword.write_text(good, encoding="utf-8")
         page.wait_for_function(f"!document.getElementById('csabook-preview-problems') && "
+                               f"document.querySelector('main') && "
                                f"!document.querySelector('main').innerText.includes('{EDIT}')", timeout=120_000)
         assert PHRASE in page.inner_text("main")
         assert record.blocked == []

@@ -27,6 +27,9 @@ import nbformat
 from csabook.version import __version__, environment
 from csabook.pipeline.assemble import JupyterBookPool, book_files, write_book_files, write_index
 from csabook.pipeline.plan import plan_chapters
+from csabook.pipeline.inputs import Inputs, scan
+from csabook.model.book import book_chapters
+from csabook.model.reads import record_reads
 from csabook.pipeline.cache import ExecutionCache, Lookup, entry_key, package_hash
 from csabook.model.reads import sha256_of
 from csabook.html.downloads import write_downloads
@@ -281,6 +284,10 @@ def _noted(path: Path) -> tuple[str, str] | None:
         return None
 
 
+def _book_dir(edition: Edition, project: Project) -> Path:
+    return project.book / str(edition.year) / edition.district
+
+
 def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], project: Project, commit: str,
                date: str) -> Path:
     """book/<year>/<district>/: each executed notebook with its provenance note, and the book files.
@@ -288,7 +295,7 @@ def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], proje
     A file is written only when its bytes change, and a page whose content is unchanged keeps the note (commit and
     date) it was built with: Sphinx, which keeps its environment between builds, then reads and writes again only
     the pages that changed. Files no longer part of the book are removed."""
-    book_dir = project.book / str(edition.year) / edition.district
+    book_dir = _book_dir(edition, project)
     book_dir.mkdir(parents=True, exist_ok=True)
     wanted = set()
     for task in tasks:
@@ -407,16 +414,36 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         seconds[stage] = seconds.get(stage, 0.0) + now - clock
         clock = now
 
-    problems = validate_editions([(e.year, e.district) for e in editions], project)
+    # Editions whose recorded inputs all stand as they were listed are kept without further work (see
+    # csabook.pipeline.inputs): the cost of a build that changes nothing is that of listing the sources.
+    inputs = Inputs(project, _made_by(), scan(project))
+    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf, _book_dir(e, project),
+                                                                     published_version(e, project))]
+    for edition in kept:
+        progress.line(f"[{edition.key}] unchanged: the published site is kept")
+    editions = [e for e in editions if e not in kept]
+    checked: dict[tuple[int, str], dict[str, str]] = {}
+    problems = validate_editions([(e.year, e.district) for e in editions], project, reads=checked) if editions else []
     if problems:
         return Summary(editions=asked, problems=tuple(problems))
     lap("validate")
-    built, unchanged = [], []
+    built, unchanged = [], [e.key for e in kept]
+    if not editions:
+        with build_lock(project, progress.line):
+            write_index(project)
+        summary = Summary(editions=asked, unchanged=tuple(unchanged), seconds=tuple(seconds.items()))
+        for line in summary.lines():
+            progress.line(line)
+        return summary
     with build_lock(project, progress.line):
         clean_stale_sockets()
         cache = ExecutionCache(project)
         cache.clean_partial()
-        plan = {e: [Task(e, t, entry_key(t, e.parameters())) for t in plan_chapters(e, project)] for e in editions}
+        plan, planned = {}, {}
+        for e in editions:
+            with record_reads() as log:
+                plan[e] = [Task(e, t, entry_key(t, e.parameters())) for t in plan_chapters(e, project)]
+            planned[e] = log.snapshot()
         tasks = [t for ts in plan.values() for t in ts]
         for task in tasks:
             task.lookup = Lookup(task.key, "forced") if force else cache.lookup(task.key)
@@ -506,6 +533,18 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
                 workers.close()
         lap("jupyter-book")
         write_index(project)
+        for edition, ed_tasks in plan.items():
+            if edition.key in built or edition.key in unchanged:
+                layers = [f"data/{edition.year}/county", f"data/{edition.year}/districts",
+                          f"data/{edition.year}/districts/{edition.district}", "data"]  # validation lists them
+                reads = {**checked.get((edition.year, edition.district), {}), **planned[edition],
+                         **{project.relative(project.notebooks / f"{n}.ipynb"): "sha256:"
+                            for n in book_chapters(project)}, **{folder: "list:" for folder in layers}}
+                for task in ed_tasks:
+                    reads.update(task.dependencies)
+                inputs.record(edition, reads, pdf, _book_dir(edition, project), published_version(edition, project))
+            else:
+                inputs.forget(edition)
         lap("index")
     summary = Summary(editions=asked, executed_notebooks=executed, cached=cached, built=tuple(sorted(built)),
                       failed_notebooks=tuple(sorted(f"{t.edition.key}/{t.template.stem}" for t in failed)),

@@ -364,7 +364,7 @@ def document_key(book_dir: Path) -> str:
 
 
 class PdfPrinter:
-    """Prints a build's edition PDFs with one Chromium, and keeps each edition's last print (_build/cache/pdf/): an
+    """Prints a build's edition PDFs with one Chromium per printing thread, and keeps each edition's last print (_build/cache/pdf/): an
     edition whose printed document is unchanged reuses it (no Chromium at all), and a changed one starts from its
     page numbers (one print instead of two when they still hold)."""
 
@@ -374,20 +374,29 @@ class PdfPrinter:
         self.staging = project.staging
         self.printed = 0  # editions printed by this printer (for tests and the benchmark)
         self.reused = 0
-        self.session: Chromium | None = None  # started at the first print, shared by the build's editions
+        self.local = threading.local()  # each printing thread's Chromium, started at its first print
+        self.sessions: list[Chromium] = []
         self.lock = threading.Lock()
 
     def chromium(self) -> "Chromium":
-        with self.lock:
-            if self.session is None:
-                self.session = Chromium(work=self.staging)
-            return self.session
+        session = getattr(self.local, "session", None)
+        if session is None:
+            session = self.local.session = Chromium(work=self.staging)
+            with self.lock:
+                self.sessions.append(session)
+        return session
+
+    def discard(self, session: "Chromium") -> None:
+        """A Chromium that failed is not trusted with the next edition."""
+        session.close()
+        if getattr(self.local, "session", None) is session:
+            self.local.session = None
 
     def close(self) -> None:
         with self.lock:
-            if self.session is not None:
-                self.session.close()
-                self.session = None
+            sessions, self.sessions = self.sessions, []
+        for session in sessions:
+            session.close()
 
     def print(self, edition, book_dir: Path, html_dir: Path) -> Path:
         from csabook.model.editions import pdf_name
@@ -413,10 +422,7 @@ class PdfPrinter:
             target, pages = build_pdf(book_dir, html_dir, name, work=self.staging, guess=state.get("pages"),
                                       keep=kept_pdf, session=session)
         except BuildError:
-            with self.lock:  # a Chromium that failed is not trusted with the next edition
-                if self.session is session:
-                    session.close()
-                    self.session = None
+            self.discard(session)
             raise
         self.printed += 1
         kept_state.write_text(json.dumps({"key": key, "pages": pages}), encoding="utf-8")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from csabook.model import schema
 from csabook.model.book import book_chapters, read_template
 from csabook.model.loader import COUNTY, available_years
+from csabook.model.reads import record_reads
 from csabook.validation.edition import validate_edition
 from csabook.model.editions import discover_editions, select_editions
 from csabook.errors import DataError, Problem, SelectionError
@@ -28,11 +29,13 @@ class Checked:
         return "; ".join(parts)
 
 
-def validate_editions(editions: list[tuple[int, str]], project: Project) -> list[Problem]:
+def validate_editions(editions: list[tuple[int, str]], project: Project,
+                      reads: dict[tuple[int, str], dict[str, str]] | None = None) -> list[Problem]:
     """Every problem in the data of the given (year, district) editions, then the checks across years, once.
 
     What `csabook validate` and `csabook build` run. The cross-year checks (the priorities history) read every
-    year's list, so they run once per call, not once per edition.
+    year's list, so they run once per call, not once per edition. `reads`, when given, gets what each edition's
+    checks read (its read log).
     """
     from csabook.content.history import history_problems
 
@@ -42,7 +45,10 @@ def validate_editions(editions: list[tuple[int, str]], project: Project) -> list
             problems.append(Problem(f"params/{year}/{district}.yml", "", f"there is no data for {year}",
                                     f"data/{year}/county/ to exist (or the params/{year}/ files removed)"))
         else:
-            problems += validate_edition(year, district, project)
+            with record_reads() as log:
+                problems += validate_edition(year, district, project)
+            if reads is not None:
+                reads[(year, district)] = log.snapshot()
     problems += history_problems(project)
     if editions:  # the chapter templates the build would read
         names = book_chapters(project)

@@ -1,0 +1,107 @@
+"""What an edition was built from, as the file system states it: how a build sees, by listing files, that an edition
+is unchanged, without validating, planning or hashing anything.
+
+After an edition is published (or found unchanged), the build records its inputs in _build/inputs/<edition>.json:
+every data file its validation and its chapters read or looked for, the folders they listed, its parameters file,
+the chapter templates and book files, each with its modification time and size as listed when the build started
+(so that a file changed during the build is seen as changed by the next one); then csabook's and the libraries'
+versions, whether it has a PDF, and what its book folder and published site hold. The next build lists the
+project's sources once and keeps, untouched, every edition whose record still holds: the cost grows with the files
+listed, not with the work an edition would take. Anything doubtful (no record, a file touched, --force) sends the
+edition through the whole build, which decides from content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from csabook.model.editions import Edition
+from csabook.paths import Project, write_atomic
+
+LISTED = ("data", "params", "notebooks")  # the source folders a build lists
+SOURCE_FILES = ("_config.yml", "_toc.yml")
+
+
+def scan(project: Project) -> dict[str, str]:
+    """Every source file and folder of the project: {path: 'mtime_ns:size'} for a file, {path: 'list:names'} for a
+    folder (paths relative to the project root)."""
+    found: dict[str, str] = {}
+    root = str(project.root)
+    for top in LISTED:
+        for folder, dirs, files in os.walk(project.root / top):
+            dirs.sort()
+            rel = os.path.relpath(folder, root)
+            found[rel] = "list:" + ",".join(sorted(dirs + files))
+            for name in files:
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                found[os.path.join(rel, name)] = f"{stat.st_mtime_ns}:{stat.st_size}"
+    for name in SOURCE_FILES:
+        try:
+            stat = os.stat(project.root / name)
+            found[name] = f"{stat.st_mtime_ns}:{stat.st_size}"
+        except OSError:
+            pass
+    return found
+
+
+def _state(listed: dict[str, str], path: str, kind: str) -> str:
+    """How `path`, recorded in a read log as `kind`, stands in a scan."""
+    if kind.startswith("list:"):
+        return listed.get(path, "absent")
+    state = listed.get(path, "absent")
+    if kind in ("present", "absent"):
+        return "absent" if state == "absent" or state.startswith("list:") else "present"
+    return state
+
+
+def folder_manifest(folder: Path) -> str:
+    """The files of a folder (path and size), as one digest: a book or a published site as it stands."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(f"{path.relative_to(folder).as_posix()}:{path.stat().st_size}\n".encode())
+    return digest.hexdigest()
+
+
+class Inputs:
+    """The recorded inputs of a build's editions."""
+
+    def __init__(self, project: Project, made_by: str, listed: dict[str, str]):
+        self.project = project
+        self.made_by = made_by
+        self.listed = listed
+
+    def path(self, edition: Edition) -> Path:
+        return self.project.outputs_root / "inputs" / f"{edition.year}-{edition.district}.json"
+
+    def record(self, edition: Edition, reads: dict[str, str], pdf: bool, book: Path, site: Path) -> None:
+        """Record the edition's inputs (`reads`: a read log, path -> kind) after it was published or kept."""
+        paths = {**reads, **{name: "sha256:" for name in SOURCE_FILES},
+                 f"params/{edition.year}/{edition.district}.yml": "sha256:"}
+        entry = {"made_by": self.made_by, "pdf": pdf, "book": folder_manifest(book), "site": folder_manifest(site),
+                 "inputs": {p: [kind.split(":", 1)[0], _state(self.listed, p, kind)] for p, kind in sorted(paths.items())}}
+        self.path(edition).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path(edition), json.dumps(entry, indent=0, sort_keys=True))
+
+    def forget(self, edition: Edition) -> None:
+        self.path(edition).unlink(missing_ok=True)
+
+    def unchanged(self, edition: Edition, pdf: bool, book: Path, site: Path | None) -> bool:
+        """True when every recorded input stands as recorded, and the book and published site are as built."""
+        try:
+            entry = json.loads(self.path(edition).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(entry, dict) or entry.get("made_by") != self.made_by or entry.get("pdf") != pdf:
+            return False
+        for path, (kind, state) in entry.get("inputs", {}).items():
+            if _state(self.listed, path, kind if kind in ("present", "absent") else kind + ":") != state:
+                return False
+        return site is not None and entry.get("site") == folder_manifest(site) and \
+            entry.get("book") == folder_manifest(book)
