@@ -27,7 +27,7 @@ import nbformat
 from csabook.version import __version__, environment
 from csabook.pipeline.assemble import JupyterBookPool, book_files, write_book_files, write_index
 from csabook.pipeline.plan import plan_chapters
-from csabook.pipeline.inputs import Inputs, scan
+from csabook.pipeline.inputs import Inputs, folder_manifest, scan
 from csabook.model.book import book_chapters
 from csabook.model.reads import record_reads
 from csabook.pipeline.cache import ExecutionCache, Lookup, entry_key, package_hash
@@ -247,10 +247,7 @@ def edition_fingerprint(tasks: list[Task], files: dict[str, str]) -> str:
 
 def manifest(folder: Path) -> str:
     """A digest of every file of a built edition (its path and size), but the stamp that records it."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != STAMP):
-        digest.update(f"{path.relative_to(folder).as_posix()}:{path.stat().st_size}\n".encode())
-    return digest.hexdigest()
+    return folder_manifest(folder, skip=(STAMP,))
 
 
 def read_stamp(edition: Edition, project: Project) -> dict:

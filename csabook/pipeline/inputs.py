@@ -60,11 +60,12 @@ def _state(listed: dict[str, str], path: str, kind: str) -> str:
     return state
 
 
-def folder_manifest(folder: Path) -> str:
-    """The files of a folder (path and size), as one digest: a book or a published site as it stands."""
+def folder_manifest(folder: Path, skip: tuple[str, ...] = ()) -> str:
+    """The files of a folder (path and size), as one digest: a book or a published site as it stands (`skip`:
+    file names left out)."""
     digest = hashlib.sha256()
     if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in skip):
             digest.update(f"{path.relative_to(folder).as_posix()}:{path.stat().st_size}\n".encode())
     return digest.hexdigest()
 
