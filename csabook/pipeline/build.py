@@ -426,8 +426,9 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
     lap("validate")
     built, unchanged = [], [e.key for e in kept]
     if not editions:
-        with build_lock(project, progress.line):
-            write_index(project)
+        if not (project.site / "index.html").is_file():  # every edition kept: the index is as it was
+            with build_lock(project, progress.line):
+                write_index(project)
         summary = Summary(editions=asked, unchanged=tuple(unchanged), seconds=tuple(seconds.items()))
         for line in summary.lines():
             progress.line(line)

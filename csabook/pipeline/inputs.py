@@ -5,7 +5,7 @@ After an edition is published (or found unchanged), the build records its inputs
 every data file its validation and its chapters read or looked for, the folders they listed, its parameters file,
 the chapter templates and book files, each with its modification time and size as listed when the build started
 (so that a file changed during the build is seen as changed by the next one); then csabook's and the libraries'
-versions, whether it has a PDF, and what its book folder and published site hold. The next build lists the
+versions, whether it has a PDF, and the state of its book folder and published site. The next build lists the
 project's sources once and keeps, untouched, every edition whose record still holds: the cost grows with the files
 listed, not with the work an edition would take. Anything doubtful (no record, a file touched, --force) sends the
 edition through the whole build, which decides from content.
@@ -70,6 +70,17 @@ def folder_manifest(folder: Path, skip: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
+def folder_state(folder: Path) -> list:
+    """A published version or a book folder as a few stats show it: its path, and the modification time of it and
+    of its folders one level down (each changes when a file is added, removed or replaced in it, as every write
+    of a build does). A cheap stand-in for folder_manifest, whose cost grows with the files."""
+    try:
+        entries = [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]
+        return [str(folder)] + [p.stat().st_mtime_ns for p in entries]
+    except OSError:
+        return []
+
+
 class Inputs:
     """The recorded inputs of a build's editions."""
 
@@ -85,7 +96,7 @@ class Inputs:
         """Record the edition's inputs (`reads`: a read log, path -> kind) after it was published or kept."""
         paths = {**reads, **{name: "sha256:" for name in SOURCE_FILES},
                  f"params/{edition.year}/{edition.district}.yml": "sha256:"}
-        entry = {"made_by": self.made_by, "pdf": pdf, "book": folder_manifest(book), "site": folder_manifest(site),
+        entry = {"made_by": self.made_by, "pdf": pdf, "book": folder_state(book), "site": folder_state(site),
                  "inputs": {p: [kind.split(":", 1)[0], _state(self.listed, p, kind)] for p, kind in sorted(paths.items())}}
         self.path(edition).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path(edition), json.dumps(entry, indent=0, sort_keys=True))
@@ -104,5 +115,4 @@ class Inputs:
         for path, (kind, state) in entry.get("inputs", {}).items():
             if _state(self.listed, path, kind if kind in ("present", "absent") else kind + ":") != state:
                 return False
-        return site is not None and entry.get("site") == folder_manifest(site) and \
-            entry.get("book") == folder_manifest(book)
+        return site is not None and entry.get("site") == folder_state(site) and entry.get("book") == folder_state(book)

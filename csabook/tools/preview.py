@@ -145,7 +145,7 @@ class Preview:
         from watchfiles import watch
 
         for _ in watch(*watched(self.project), stop_event=self.stopping,
-                       debounce=200, step=50, rust_timeout=500, yield_on_timeout=False):
+                       debounce=50, step=20, rust_timeout=500, yield_on_timeout=False):
             if self.stopping.is_set():
                 break
             self.build()
