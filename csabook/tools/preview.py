@@ -115,7 +115,6 @@ class Preview:
         self.workers = Workers.start(self.project, 1)
         self.stopping = threading.Event()
         self.server = _server(self, port)
-        self.builds = 0
 
     @property
     def url(self) -> str:
@@ -131,7 +130,6 @@ class Preview:
                                                             for line in f.report().splitlines() if line.strip()]
         except CsabookError as exc:
             problems = [line for line in exc.report().splitlines() if line.strip()]
-        self.builds += 1
         self.state.finish(problems)
         return problems
 
@@ -167,6 +165,13 @@ def _server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
 
         def log_message(self, *args):
             pass
+
+        def end_headers(self):
+            # Sphinx names each style sheet and script with its checksum (?v=...): the browser may keep those
+            # across reloads, so a reload after a save fetches the page and little else.
+            if "?v=" in self.path:
+                self.send_header("Cache-Control", "max-age=3600")
+            super().end_headers()
 
         def do_GET(self):
             url = urlparse(self.path)
