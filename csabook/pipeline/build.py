@@ -57,6 +57,7 @@ class Task:
     lookup: Lookup | None = None
     notebook: Path | None = None
     dependencies: dict = field(default_factory=dict)
+    noted: tuple[str, str] | None = None  # (commit, date) of its page's provenance note, once the book is written
     executed: bool = False
     error: CsabookError | None = None
 
@@ -302,8 +303,10 @@ def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], proje
         before = _noted(target)
         if before is not None and target.read_text(encoding="utf-8") == _with_note(notebook, edition,
                                                                                    task.dependencies, *before):
-            continue  # unchanged: keep it, and the date it was built
+            task.noted = before  # unchanged: keep it, and the date it was built
+            continue
         write_if_changed(target, _with_note(notebook, edition, task.dependencies, commit, date))
+        task.noted = (commit, date)
     wanted |= write_book_files(edition, [t.template for t in tasks], book_dir, project, files)
     for path in sorted(book_dir.rglob("*"), reverse=True):
         name = path.relative_to(book_dir).as_posix()
@@ -361,9 +364,8 @@ def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict,
         if stamp["pdf"]:
             printer.print(edition, book_dir, staged)
         pages = {t.template.stem: t.dependencies for t in tasks}
-        noted = {t.template.stem: _noted(book_dir / t.template.name) for t in tasks}
-        (staged / "provenance.json").write_text(edition_record(edition, pages, stamp["commit"], stamp["built"],
-                                                               {k: v for k, v in noted.items() if v}),
+        noted = {t.template.stem: t.noted for t in tasks if t.noted}
+        (staged / "provenance.json").write_text(edition_record(edition, pages, stamp["commit"], stamp["built"], noted),
                                                 encoding="utf-8")
         (staged / STAMP).write_text(json.dumps({**stamp, "manifest": manifest(staged)}, indent=1), encoding="utf-8")
         if stop.is_set():

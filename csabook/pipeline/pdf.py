@@ -1,8 +1,9 @@
 """The PDF of an edition: every chapter in book order, printed offline by Debian's Chromium.
 
 The printed document is made from the executed notebooks (the same outputs the site shows): a title page, a
-contents page, then each chapter and appendix on a new page. Chromium prints it twice: the first print tells on
-which page each chapter starts (its named destinations), the second prints the contents with those page numbers.
+contents page, then each chapter and appendix on a new page. The contents page needs the page on which each chapter
+starts, which only a print tells (its named destinations): Chromium prints until those numbers settle, starting from
+the last print's (see PdfPrinter).
 The document can fetch nothing: its Content-Security-Policy allows no request, and Chromium resolves no host name.
 """
 
@@ -29,13 +30,10 @@ from csabook.model.markup import MARKDOWN, allowed_link, book_page
 
 CHROMIUM_ENV = "CSABOOK_CHROMIUM"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+# How csabook runs Chromium: headless, fetching nothing, driven over the DevTools protocol on a pipe (see Chromium).
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", "--no-pdf-header-footer",
-                  "--generate-pdf-document-outline"]
-# The same, for a Chromium driven over the DevTools protocol: the two print flags are the print's own parameters
-# there (a renderer started with --no-pdf-header-footer dies when it loads the document).
-SESSION_FLAGS = [f for f in CHROMIUM_FLAGS if f not in ("--no-pdf-header-footer", "--generate-pdf-document-outline")]
+                  "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND"]
 CSS = [STATIC / "csabook.css", Path(__file__).resolve().parent / "pdf.css"]
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 TIMEOUT = 300
@@ -161,22 +159,6 @@ def print_document(config: dict, root: Chapter, parts: list, pages: dict[str, in
 """
 
 
-def print_to_pdf(chromium: str, document: Path, output: Path) -> None:
-    """Print one local HTML file to PDF with headless Chromium; a failure raises BuildError with its log."""
-    with tempfile.TemporaryDirectory(prefix="chromium-", dir=document.parent) as profile:
-        cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={output}",
-               document.resolve().as_uri()]
-        try:
-            result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
-                                    env={**os.environ, "HOME": profile}, preexec_fn=die_with_parent)
-        except subprocess.TimeoutExpired:
-            raise BuildError(f"Chromium did not print {document.name} within {TIMEOUT} s") from None
-    if result.returncode != 0 or not output.is_file() or output.stat().st_size == 0:
-        log = (result.stdout + result.stderr).strip().splitlines()
-        raise BuildError(f"Chromium failed to print {document.name} (exit code {result.returncode}):\n"
-                         + "\n".join(log[-15:]), hint="Check that `chromium --headless --print-to-pdf` works here.")
-
-
 class Chromium:
     """One headless Chromium that prints many documents, driven over the DevTools protocol on a pipe (no port is
     opened): starting Chromium costs more than printing a document, so a build starts one and prints every edition
@@ -201,7 +183,7 @@ class Chromium:
 
         with open(Path(self.profile, "chromium.log"), "wb") as log:  # what it says, for the error if it fails
             self.process = subprocess.Popen(
-                [self.binary, *SESSION_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}"],
+                [self.binary, *CHROMIUM_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}"],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, pass_fds=(3, 4, *theirs),
                 env={**os.environ, "HOME": self.profile}, preexec_fn=child)
         for fd in theirs:
@@ -323,9 +305,20 @@ def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = 
     The contents page needs the page numbers, which only a print tells: Chromium prints until they settle, starting
     from `guess` (the last print's numbers, which usually still hold: then one print is enough). Temporary files go
     under `work` (a build passes its staging folder, which the next build empties). `keep`: where to put a copy
-    of the print before it is dated. `session`: a running Chromium to print with (else one is started per print).
+    of the print before it is dated. `session`: a running Chromium to print with (else one is started for this
+    edition and closed after it).
     """
-    chromium = chromium or (session.binary if session else find_chromium())
+    own = session is None
+    session = session or Chromium(chromium, work)
+    try:
+        return _print_until_settled(book_dir, html_dir, name, work, guess, keep, session)
+    finally:
+        if own:
+            session.close()
+
+
+def _print_until_settled(book_dir: Path, html_dir: Path, name: str, work: Path | None, guess: dict[str, int] | None,
+                         keep: Path | None, session: "Chromium") -> tuple[Path, dict[str, int]]:
     config, root, parts = read_edition(book_dir)
     anchors = [c.anchor for _, members in parts for c in members]
     pages = guess if guess and sorted(guess) == sorted(anchors) else None
@@ -333,10 +326,7 @@ def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = 
         document, printed = Path(tmp) / "edition.html", Path(tmp) / "edition.pdf"
         for _ in range(3):
             document.write_text(print_document(config, root, parts, pages), encoding="utf-8")
-            if session is not None:
-                session.print(document, printed)
-            else:
-                print_to_pdf(chromium, document, printed)
+            session.print(document, printed)
             found = chapter_pages(printed)
             missing = [a for a in anchors if a not in found]
             if missing:

@@ -228,8 +228,9 @@ def import_returns(files: list[Path], year: int, district: str, quarter: str, pr
     if not files:
         raise SelectionError("no workbook named; expected one or more .xlsx files")
     data = _plan_data(year, district, project)
-    expected = {row["Action ID"]: row for rows in return_rows(data).values() for row in rows}
-    leads = {slug: {row["Action ID"] for row in rows} for slug, rows in return_rows(data).items()}
+    by_agency = return_rows(data)
+    expected = {row["Action ID"]: row for rows in by_agency.values() for row in rows}
+    leads = {slug: {row["Action ID"] for row in rows} for slug, rows in by_agency.items()}
     agencies = {a.slug for a in load_agencies(project).agencies}
     problems: list[Problem] = []
     returned: list[_Returned] = []
