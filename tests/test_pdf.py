@@ -136,3 +136,28 @@ def test_a_failed_print_leaves_the_published_site_unchanged(built_small, tmp_pat
     assert result.returncode != 0
     assert "Chromium failed" in result.stderr and "cannot print here" in result.stderr, result.stderr
     assert snapshot(project.site) == before
+
+
+def test_a_printed_pdf_is_dated_in_place_and_any_other_is_rewritten(site, tmp_path):
+    import datetime
+
+    from pypdf import PdfWriter
+
+    from csabook.pipeline.pdf import date_pdf
+
+    moment = datetime.datetime(2022, 4, 15, 9, 30, 0, tzinfo=datetime.timezone.utc)
+    printed = REPO / "_build" / "cache" / "pdf" / "2022-county.pdf"  # Chromium's print, kept by the build
+    assert b"/CreationDate (D:" in printed.read_bytes()[:4096]
+    dated = tmp_path / "dated.pdf"
+    date_pdf(printed, dated, moment)
+    reader = PdfReader(str(dated))
+    assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == "D:20220415093000+00'00'"
+    assert dated.stat().st_size == printed.stat().st_size and len(reader.pages) == len(PdfReader(str(printed)).pages)
+
+    other = tmp_path / "other.pdf"  # no dates where Chromium writes them: rewritten whole
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    with open(other, "wb") as out:
+        writer.write(out)
+    date_pdf(other, dated, moment)
+    assert PdfReader(str(dated)).metadata["/ModDate"] == "D:20220415093000+00'00'"

@@ -75,8 +75,9 @@ def folder_state(folder: Path) -> list:
     of its folders one level down (each changes when a file is added, removed or replaced in it, as every write
     of a build does). A cheap stand-in for folder_manifest, whose cost grows with the files."""
     try:
-        entries = [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]
-        return [str(folder)] + [p.stat().st_mtime_ns for p in entries]
+        with os.scandir(folder) as found:  # the listing tells which entries are folders: no stat per file
+            subfolders = sorted(e.path for e in found if e.is_dir(follow_symlinks=False))
+        return [str(folder)] + [os.stat(p).st_mtime_ns for p in (folder, *subfolders)]
     except OSError:
         return []
 

@@ -419,13 +419,27 @@ class PdfPrinter:
         return target
 
 
+_PRINTED_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+-]\d\d'\d\d'\)")
+
+
 def date_pdf(printed: Path, target: Path, moment) -> None:
     """Copy the printed PDF to `target`, its creation and modification dates set to `moment` (the build's, which
-    SOURCE_DATE_EPOCH fixes), rather than the time Chromium printed it."""
+    SOURCE_DATE_EPOCH fixes), rather than the time Chromium printed it.
+
+    Chromium writes both dates in its uncompressed Info dictionary in the same fixed-width form as `moment`'s, so
+    they are overwritten in place (every byte offset holds); a PDF in another form is rewritten with pypdf."""
+    stamp = moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+    data = printed.read_bytes()
+    found = list(_PRINTED_DATE.finditer(data[:4096]))
+    if sorted(m.group(1) for m in found) == [b"CreationDate", b"ModDate"]:
+        for match in found:
+            value = b"/" + match.group(1) + b" (" + stamp.encode("ascii") + b")"
+            data = data[:match.start()] + value + data[match.end():]
+        target.write_bytes(data)
+        return
     from pypdf import PdfWriter
 
     writer = PdfWriter(clone_from=str(printed))
-    stamp = moment.strftime("D:%Y%m%d%H%M%S+00'00'")
     writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp})
     with open(target, "wb") as out:
         writer.write(out)
