@@ -161,3 +161,28 @@ def test_a_printed_pdf_is_dated_in_place_and_any_other_is_rewritten(site, tmp_pa
         writer.write(out)
     date_pdf(other, dated, moment)
     assert PdfReader(str(dated)).metadata["/ModDate"] == "D:20220415093000+00'00'"
+
+
+def test_provenance_is_one_block_of_pages_at_the_end(printed):
+    edition, reader, texts = printed
+    assert not any("About this page's data" in t or "Data files read" in t for t in texts), "no note after a chapter"
+    starts = {name.lstrip("/"): reader.get_destination_page_number(dest)
+              for name, dest in reader.named_destinations.items()}
+    first = starts["chapter-provenance"]
+    assert first == max(starts.values()), "the provenance appendix comes last"
+    block = [i for i, t in enumerate(texts) if re.search(r"\(sha256 [0-9a-f]{12}\)", t)]
+    assert block == list(range(first, len(texts))), "consecutive pages, from the appendix's first to the last"
+
+
+def test_the_action_plan_chapters_are_printed_landscape(printed):
+    edition, reader, texts = printed
+    starts = {name.lstrip("/"): reader.get_destination_page_number(dest)
+              for name, dest in reader.named_destinations.items()}
+    order = sorted(starts.values())
+    for name, first in starts.items():
+        last = next((p for p in order if p > first), len(reader.pages)) - 1
+        box = reader.pages[first].mediabox
+        wide = float(box.width) > float(box.height)
+        assert wide == (name in ("chapter-action_plan", "chapter-action_plan_objectives", "chapter-progress")), name
+        assert all((float(p.mediabox.width) > float(p.mediabox.height)) == wide
+                   for p in reader.pages[first:last + 1]), name

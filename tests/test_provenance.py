@@ -1,5 +1,6 @@
-"""Provenance: every page says which data files it read (with their hashes), its parameters, csabook's version
-and commit and the build date; each edition has the same in provenance.json."""
+"""Provenance: every page says, in a collapsed element, which data files it read (with their hashes), its
+parameters, csabook's version and commit and the build date; each edition has the same on its provenance page (the
+PDF's last appendix) and in provenance.json."""
 
 import hashlib
 import html
@@ -26,7 +27,7 @@ def sha256(path: str) -> str:
 def note_of(site, page: str) -> str:
     text = html.unescape(re.sub(r"<[^>]+>", " ", (site / EDITION / f"{page}.html").read_text(encoding="utf-8")))
     text = re.sub(r"\s+", " ", text)
-    start = text.rfind("Provenance. Data files read:")
+    start = text.rfind("About this page's data Data files read:")
     assert start >= 0, f"{page}.html has no provenance note"
     return text[start:]
 
@@ -41,6 +42,12 @@ def test_every_page_ends_with_its_provenance(site, page):
         assert f["sha256"] == sha256(f["path"]), f["path"]
         assert f"{f['path']} (sha256 {f['sha256'][:12]} )" in note
     assert "Parameters: year 2022 , district county ." in note
+    # collapsed: the hashes are inside the one <details> element, after its summary
+    markup = (site / EDITION / f"{page}.html").read_text(encoding="utf-8")
+    details = re.findall(r'<details class="csa-provenance">\s*<summary>About this page.s data</summary>(.*?)</details>',
+                         markup, re.S)
+    assert len(details) == 1 and files[0]["sha256"][:12] in details[0]
+    assert files[0]["sha256"][:12] not in markup.replace(details[0], "")
     # a page unchanged since an earlier build keeps that build's note, and provenance.json says so
     commit, built = (record["pages"][page].get(k, record[k]) for k in ("commit", "built"))
     assert f"Built with csabook {__version__} (commit {commit} ) on {built}." in note
@@ -60,3 +67,14 @@ def test_the_build_date_comes_from_source_date_epoch(monkeypatch):
     assert build_date() == "2022-04-15 05:20 UTC"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", build_date())
+
+
+def test_the_provenance_page_lists_every_page_in_book_order(site):
+    record = json.loads((site / EDITION / "provenance.json").read_text(encoding="utf-8"))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", (site / EDITION / "provenance.html").read_text(encoding="utf-8")))
+    text = re.sub(r"\s+", " ", text)
+    assert "Sources and provenance" in text
+    at = [text.find(f"{f['path']} (sha256 {f['sha256'][:12]} )") for f in record["pages"]["appendix_b"]["files"]]
+    assert all(i > 0 for i in at), "Appendix B's files, with their hashes"
+    index = (site / EDITION / "index.html").read_text(encoding="utf-8")
+    assert 'href="provenance.html"' in index  # the contents and every note link it

@@ -51,7 +51,8 @@ def pages_of(edition: str) -> list[str]:
 
 
 def chapters_of(edition: str) -> list[str]:
-    return [f"{name}.html" for name in built.chapters_of(edition)]
+    """The edition's pages in reading order: its chapters, then its provenance page."""
+    return [f"{name}.html" for name in built.chapters_of(edition)] + ["provenance.html"]
 
 
 def page_name(url: str) -> str:

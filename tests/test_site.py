@@ -112,4 +112,4 @@ def test_site_needs_no_network(site):
 
 def test_book_holds_executed_notebooks():
     book = REPO / "book" / "2022" / "county"
-    assert sorted(p.stem for p in book.glob("*.ipynb")) == sorted(CHAPTERS + ["index"])
+    assert sorted(p.stem for p in book.glob("*.ipynb")) == sorted(CHAPTERS + ["index", "provenance"])

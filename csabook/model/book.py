@@ -62,3 +62,17 @@ def chapter_requires(template: Path) -> list[str]:
 def chapter_available(template: Path, data: EditionData) -> bool:
     """True when every data file the chapter needs exists for the edition."""
     return all(data.has(name) for name in chapter_requires(template))
+
+
+def notebook_title(cells: list) -> tuple[str | None, int | None, str]:
+    """A chapter's title: the text of its first Markdown "# " heading, the index of the cell holding it, and the
+    rest of that cell below the heading ((None, None, "") when there is none)."""
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if source.lstrip().startswith("# "):
+            title, _, rest = source.lstrip()[2:].partition("\n")
+            return title.strip(), index, rest
+    return None, None, ""

@@ -15,16 +15,19 @@ from csabook.paths import STATIC, Project, write_atomic, write_if_changed
 from csabook.model.book import read_toc
 from csabook.model.editions import pdf_name
 from csabook.pipeline.publish import is_published
+from csabook.pipeline.provenance import PAGE
 
 
 def edition_title(edition: Edition, base: str) -> str:
     return f"{base} {edition.year} – {edition.label().replace(f' {edition.year}', '')}"
 
 
-def book_files(edition: Edition, chapters: list[Path], project: Project, pdf: bool = True) -> dict[str, str]:
+def book_files(edition: Edition, chapters: list[Path], project: Project, pdf: bool = True,
+               about: bool = False) -> dict[str, str]:
     """The text of the edition's _config.yml and _toc.yml, from the templates, keeping only its chapters.
 
-    With `pdf` False the edition has no PDF, and no page links one."""
+    With `pdf` False the edition has no PDF, and no page links one. `about`: the book ends with the edition's
+    provenance page (which the build writes)."""
     config = yaml.safe_load(project.config_template.read_text(encoding="utf-8"))
     title = edition_title(edition, config.get("title", "Kent Community Safety Agreement"))
     config["title"] = title
@@ -43,6 +46,8 @@ def book_files(edition: Edition, chapters: list[Path], project: Project, pdf: bo
         kept = [c for c in part.get("chapters", []) if c["file"] in present]
         if kept:
             parts.append({**part, "chapters": kept})
+    if about:
+        parts.append({"caption": "About this edition", "chapters": [{"file": PAGE}]})
     toc["parts"] = parts
     return {"_config.yml": yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
             "_toc.yml": yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)}

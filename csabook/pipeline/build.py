@@ -28,7 +28,7 @@ from csabook.version import __version__, environment
 from csabook.pipeline.assemble import JupyterBookPool, book_files, write_book_files, write_index
 from csabook.pipeline.plan import plan_chapters
 from csabook.pipeline.inputs import Inputs, folder_manifest, scan
-from csabook.model.book import book_chapters
+from csabook.model.book import book_chapters, notebook_title
 from csabook.model.reads import record_reads
 from csabook.pipeline.cache import ExecutionCache, Lookup, entry_key, package_hash
 from csabook.model.reads import sha256_of
@@ -40,7 +40,7 @@ from csabook.pipeline.execute import (WarmKernel, cell_timeout, clean_stale_sock
 from csabook.paths import Project, write_if_changed
 from csabook.model.editions import pdf_name
 from csabook.pipeline.pdf import PdfPrinter
-from csabook.pipeline.provenance import build_date, edition_record, git_commit, page_note
+from csabook.pipeline.provenance import NOTE_ID, PAGE, build_date, edition_page, edition_record, git_commit, page_note
 from csabook.pipeline.publish import build_lock, publish, published_version
 from csabook.validation.selection import validate_editions
 
@@ -259,9 +259,6 @@ def read_stamp(edition: Edition, project: Project) -> dict:
         return {}
 
 
-NOTE_ID = "csabook-provenance"
-
-
 def _with_note(notebook: nbformat.NotebookNode, edition: Edition, dependencies: dict, commit: str, date: str) -> str:
     """The book file of a chapter: its executed notebook, then its provenance note (which records when it was
     built, so that an unchanged page can keep its note)."""
@@ -295,11 +292,12 @@ def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], proje
     the pages that changed. Files no longer part of the book are removed."""
     book_dir = _book_dir(edition, project)
     book_dir.mkdir(parents=True, exist_ok=True)
-    wanted = set()
+    wanted, titles = set(), {}
     for task in tasks:
         target = book_dir / task.template.name
         wanted.add(target.name)
         notebook = nbformat.read(task.notebook, as_version=4)
+        titles[task.template.stem] = notebook_title(notebook.cells)[0] or task.template.stem
         before = _noted(target)
         if before is not None and target.read_text(encoding="utf-8") == _with_note(notebook, edition,
                                                                                    task.dependencies, *before):
@@ -307,6 +305,12 @@ def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], proje
             continue
         write_if_changed(target, _with_note(notebook, edition, task.dependencies, commit, date))
         task.noted = (commit, date)
+    about = nbformat.v4.new_notebook(metadata={k: v for k, v in notebook.metadata.items()
+                                                if k in ("kernelspec", "language_info")})
+    about.cells = [nbformat.v4.new_markdown_cell(edition_page(edition, [
+        (t.template.stem, titles[t.template.stem], t.dependencies, t.noted) for t in tasks]), id=PAGE)]
+    write_if_changed(book_dir / f"{PAGE}.ipynb", nbformat.writes(about))
+    wanted.add(f"{PAGE}.ipynb")
     wanted |= write_book_files(edition, [t.template for t in tasks], book_dir, project, files)
     for path in sorted(book_dir.rglob("*"), reverse=True):
         name = path.relative_to(book_dir).as_posix()
@@ -481,7 +485,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         for edition, ed_tasks in plan.items():
             if any(t.error for t in ed_tasks):
                 continue
-            files = book_files(edition, [t.template for t in ed_tasks], project, pdf)
+            files = book_files(edition, [t.template for t in ed_tasks], project, pdf, about=True)
             fingerprint = edition_fingerprint(ed_tasks, files)
             old = read_stamp(edition, project)
             if not force and old.get("fingerprint") == fingerprint and \

@@ -24,7 +24,8 @@ import yaml
 
 from csabook.errors import BuildError
 from csabook.paths import STATIC
-from csabook.pipeline.provenance import build_moment
+from csabook.pipeline.provenance import NOTE_ID, build_moment
+from csabook.model.book import notebook_title
 from csabook.pipeline.lifeline import die_with_parent
 from csabook.model.markup import MARKDOWN, allowed_link, book_page
 
@@ -46,6 +47,7 @@ class Chapter:
     name: str
     title: str
     body: str
+    landscape: bool = False  # printed on landscape pages (the template's metadata.csabook.print: landscape)
 
     @property
     def anchor(self) -> str:
@@ -69,19 +71,20 @@ def read_chapter(notebook: Path) -> Chapter:
     """A chapter from an executed notebook: its first "# " heading is the title; the other Markdown cells are
     rendered, and each output's text/html (already sanitised by csabook.html.primitives) is kept."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    title, parts = None, []
-    for cell in nb.get("cells", []):
+    cells = [c for c in nb.get("cells", []) if c.get("id") != NOTE_ID]  # notes: the provenance appendix has them
+    title, heading, rest = notebook_title(cells)
+    parts = []
+    for index, cell in enumerate(cells):
         source = "".join(cell.get("source", []))
         if cell.get("cell_type") == "markdown":
-            if title is None and source.lstrip().startswith("# "):
-                title, _, source = source.lstrip()[2:].partition("\n")
-            parts.append(MARKDOWN.render(source))
+            parts.append(MARKDOWN.render(rest if index == heading else source))
         elif cell.get("cell_type") == "code":
             for output in cell.get("outputs", []):
                 markup = output.get("data", {}).get("text/html")
                 if markup:
                     parts.append("".join(markup) if isinstance(markup, list) else markup)
-    return Chapter(notebook.stem, (title or notebook.stem).strip(), print_links("\n".join(parts)))
+    landscape = nb.get("metadata", {}).get("csabook", {}).get("print") == "landscape"
+    return Chapter(notebook.stem, (title or notebook.stem).strip(), print_links("\n".join(parts)), landscape)
 
 
 _HREF = re.compile(r'\shref="([^"]*)"')
@@ -128,8 +131,8 @@ def print_document(config: dict, root: Chapter, parts: list, pages: dict[str, in
         items = "".join(f'<li><a href="#{c.anchor}"><span class="pdf-entry">{html.escape(c.title)}</span>'
                         f'<span class="pdf-page">{(pages or {}).get(c.anchor, "00")}</span></a></li>' for c in members)
         contents.append(f"<ol>{items}</ol>")
-        chapters += [f'<section class="pdf-chapter" id="{c.anchor}"><h1>{html.escape(c.title)}</h1>{c.body}</section>'
-                     for c in members]
+        chapters += [f'<section class="pdf-chapter{" pdf-landscape" if c.landscape else ""}" id="{c.anchor}">'
+                     f'<h1>{html.escape(c.title)}</h1>{c.body}</section>' for c in members]
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,9 +1,11 @@
 """Where each page came from: the data files it read (with short hashes), its parameters, csabook's version and
-commit, and the build date. Shown at the end of every page and written as provenance.json per edition."""
+commit, and the build date. Each page ends with it in a collapsed "About this page's data" element; each edition has a
+provenance page (the PDF's last appendix) and provenance.json."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import subprocess
@@ -41,15 +43,55 @@ def files_read(dependencies: dict[str, str]) -> list[dict]:
             if mark.startswith("sha256:")]
 
 
+NOTE_ID = "csabook-provenance"  # the id of the cell that holds a page's note in its book notebook
+PAGE = "provenance"  # the edition's provenance page (book/<year>/<district>/provenance.ipynb)
+PAGE_TITLE = "Sources and provenance"
+
+
+def _code(text) -> str:
+    return f"<code>{html.escape(str(text))}</code>"
+
+
 def page_note(edition: Edition, dependencies: dict[str, str], commit: str, date: str) -> str:
-    """The Markdown of a page's provenance note (only generated text: paths, hashes, versions)."""
+    """A page's provenance note: one collapsed <details> element of generated text only (paths, hashes,
+    versions), each escaped. It is one HTML block with no blank line, which MyST passes through whole; the PDF
+    leaves it out and prints the edition's provenance page instead."""
     files = files_read(dependencies)
-    listed = "\n".join(f"- `{f['path']}` (sha256 `{f['sha256'][:12]}`)" for f in files) or "- none"
-    params = ", ".join(f"{k} `{v}`" for k, v in edition.parameters().items())
-    # Plain CommonMark, so that the site (MyST) and the PDF (markdown-it) both render it.
-    return ("***\n\n"
-            f"**Provenance.** Data files read:\n\n{listed}\n\n"
-            f"Parameters: {params}. Built with csabook {__version__} (commit `{commit}`) on {date}.\n")
+    listed = "".join(f"<li>{_code(f['path'])} (sha256 {_code(f['sha256'][:12])})</li>" for f in files) or "<li>none</li>"
+    params = ", ".join(f"{html.escape(k)} {_code(v)}" for k, v in edition.parameters().items())
+    return ('<details class="csa-provenance">\n'
+            "<summary>About this page's data</summary>\n"
+            f"<p>Data files read:</p>\n<ul>{listed}</ul>\n"
+            f"<p>Parameters: {params}. Built with csabook {html.escape(__version__)} (commit {_code(commit)}) on "
+            f'{html.escape(date)}. <a href="{PAGE}.html">Where every page of this edition comes from</a>.</p>\n'
+            "</details>\n")
+
+
+def _md_code(text) -> str:
+    return "`" + str(text).replace("`", "") + "`"
+
+
+def edition_page(edition: Edition, pages: list[tuple[str, str, dict[str, str], tuple[str, str]]]) -> str:
+    """The Markdown of the edition's provenance page: for each page (name, title, read log, (commit, date)) in
+    book order, the data files it read with their hashes, and when it was built. Plain CommonMark of generated
+    text, which the site (MyST) and the PDF (markdown-it) both render."""
+    params = ", ".join(f"{k} {_md_code(v)}" for k, v in edition.parameters().items())
+    lines = [f"# {PAGE_TITLE}", "",
+             "Every page of this edition is built from the data files listed under its title. Each file's sha256 "
+             "checksum (its first 12 characters here) identifies the exact version that was read. The file "
+             "`provenance.json`, published with the edition, gives the same record with full checksums.", "",
+             f"Parameters: {params}. Built with csabook {__version__}.", ""]
+    for _name, title, dependencies, (commit, date) in pages:
+        lines += [f"## {_md_heading(title)}", "", f"Built from commit {_md_code(commit)} on {date}.", ""]
+        files = files_read(dependencies)
+        lines += [f"- {_md_code(f['path'])} (sha256 {_md_code(f['sha256'][:12])})" for f in files] or ["- none"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md_heading(title: str) -> str:
+    """A page title as plain heading text: Markdown's punctuation escaped."""
+    return "".join("\\" + c if c in "\\`*_[]<>#!|" else c for c in " ".join(title.split()))
 
 
 def edition_record(edition: Edition, pages: dict[str, dict], commit: str, date: str,
