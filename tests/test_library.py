@@ -245,10 +245,12 @@ def test_the_kernel_side_log_starts_empty_for_each_chapter(project):
 def test_cache_keys_and_edition_stamps_cover_the_libraries_that_shape_output(project, monkeypatch):
     template = project.notebooks / "foreword.ipynb"
     key = entry_key(template, {"year": 2022, "district": "county"})
-    files = {"_toc.yml": "x"}
-    stamp = edition_fingerprint([], files)
+    from csabook.model.identity import Identity
+
+    files, identity = {"_toc.yml": "x"}, Identity("agreement", "n", "t", "h", "p", "s", "Published", "")
+    stamp = edition_fingerprint([], files, identity)
     changed = {**cache_module.environment(), "matplotlib": "0.0-other"}
     monkeypatch.setattr(cache_module, "environment", lambda: changed)
     monkeypatch.setattr("csabook.pipeline.build.environment", lambda: changed)
     assert entry_key(template, {"year": 2022, "district": "county"}) != key
-    assert edition_fingerprint([], files) != stamp
+    assert edition_fingerprint([], files, identity) != stamp

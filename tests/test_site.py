@@ -1,5 +1,6 @@
 """The published 2022 county site: every chapter in the contents, and every source table as an HTML table."""
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -67,9 +68,22 @@ def test_contents_list_every_chapter(site, chapter):
     assert (site / "2022" / "county" / f"{chapter}.html").is_file()
 
 
-def test_title_carries_year_and_edition(site):
-    home = (site / "2022" / "county" / "index.html").read_text(encoding="utf-8")
-    assert "Kent Community Safety Agreement 2022 – Kent county edition" in home
+def title_and_h1(site, edition: str) -> tuple[str, str]:
+    home = (site / edition / "index.html").read_text(encoding="utf-8")
+    title = html.unescape(re.search(r"<title>(.*?)</title>", home, re.S).group(1))
+    h1 = re.search(r'<article class="bd-article">.*?<h1>(.*?)<a class="headerlink"', home, re.S).group(1)
+    return " ".join(title.split()), " ".join(html.unescape(re.sub(r"<[^>]+>", "", h1)).split())
+
+
+def test_each_edition_says_what_it_is(site):
+    title, h1 = title_and_h1(site, "2022/county")
+    assert title.startswith("Kent Community Safety Agreement 2022") and h1 == "Kent Community Safety Agreement 2022"
+    title, h1 = title_and_h1(site, "2024/county")  # the draft Action Plan 2024/25 alone
+    assert title.endswith("Kent Community Safety Agreement Action Plan 2024/25 (draft)")
+    assert h1 == "Kent Community Safety Agreement Action Plan 2024/25"
+    home = (site / "2024" / "county" / "index.html").read_text(encoding="utf-8")
+    assert "This edition is a draft: the action plan is marked DRAFT in its source." in html.unescape(home)
+    assert "read each chapter and appendix" not in home
 
 
 def test_appendix_a_table_and_chart(site):

@@ -105,11 +105,16 @@ def links(items) -> Html:
 
 
 def section(sec, level: int = 2) -> Html:
-    """A numbered CSA section: its number, title, paragraphs, list and links."""
-    title = f"{sec.number} {sec.title}" if sec.title else sec.number
+    """A numbered CSA section: its number, title, paragraphs, list and links. A section with a title is headed by
+    its number and title; one without (most of them) is a numbered paragraph, as in the published document: the
+    number hangs beside the text instead of standing as a heading."""
     body = paragraphs(sec.paragraphs) + bullets(sec.items) + links(sec.links)
-    return Html(f'<section class="csa-section" id="s{escape(sec.number.replace(".", "-"))}">'
-                f"<h{level}>{escape(title)}</h{level}>{body.markup}</section>")
+    anchor = escape(sec.number.replace(".", "-"))
+    if sec.title:
+        return Html(f'<section class="csa-section" id="s{anchor}">'
+                    f"<h{level}>{escape(sec.number)} {escape(sec.title)}</h{level}>{body.markup}</section>")
+    return Html(f'<section class="csa-section csa-numbered" id="s{anchor}">'
+                f'<span class="csa-para-num">{escape(sec.number)}</span>{body.markup}</section>')
 
 
 def sections(secs, level: int = 2) -> Html:

@@ -82,36 +82,43 @@ def _origin(data, *names: str) -> Html:
 
 
 def front_page(data) -> Html:
-    """The edition's home page: what this document is, which edition, and where its content comes from."""
-    from csabook.model.districts import csp_name, district_name
+    """The edition's home page: what this edition is (the agreement or the action plan alone, the county's or a
+    district's, published or a draft), and where its content comes from."""
+    from csabook.model.districts import csp_name
+    from csabook.model.identity import ACTION_PLAN, identify
 
-    place = "Kent (county-wide)" if data.district == "county" else escape(district_name(data.district, data.project))
-    parts = [f'<p class="csa-period">Edition: {escape(data.year)}, {place}</p>']
-    if data.has("document"):
-        doc = data.get("document")
-        parts.append(f"<p>{escape(doc.title)}, Version {escape(doc.version)}, {escape(doc.date)}.</p>")
-    parts.append("<p>The Community Safety Agreement sets out the community safety priorities for Kent agreed by the "
-                 "Kent Community Safety Partnership. Use the contents to read each chapter and appendix.</p>")
+    identity = identify(data)
+    parts = [f"<p>{escape(identity.summary)}</p>"]
+    if identity.kind == ACTION_PLAN:
+        parts.append("<p>Use the contents to read the action plan by priority and by objective.</p>")
+    else:
+        parts.append("<p>Use the contents to read each chapter and appendix.</p>")
     parts.append('<p class="csa-download-note">Every table has a link to download its data as a CSV file.</p>')
+    page = Html(f'<p class="csa-period">{escape(identity.period)}</p>') + draft_notice(data, identity) + \
+        Html("".join(parts))
     if data.district != "county":
+        from csabook.model.districts import district_name
+
+        place = escape(district_name(data.district, data.project))
         partner = csp_name(data.district, data.project)
-        parts.append("<h2>Local and county-wide content</h2>")
-        parts.append(f"<p>This edition is the {place} edition. Sections marked local were supplied by the "
+        page += Html("<h2>Local and county-wide content</h2>"
+                     f"<p>This edition is the {place} edition. Sections marked local were supplied by the "
                      f"{escape(partner)}; every other section is the Kent county edition's, shown as county-wide.</p>")
-        return (Html("".join(parts)) + table(content_origins(data), "Where each section of this edition comes from")
-                + review_summary(data))
-    return Html("".join(parts)) + review_summary(data)
+        page += table(content_origins(data), "Where each section of this edition comes from")
+    return page
 
 
-def review_summary(data) -> Html:
-    """On the front page of a draft edition: every file still to be reviewed."""
+def draft_notice(data, identity) -> Html:
+    """On the home page of a draft edition: why it is a draft, and every data file still to be reviewed."""
     from csabook.model.review import all_pending
 
-    pending = all_pending(data)
-    if not pending:
+    if not identity.draft_reason:
         return Html()
-    return Html(f'<div class="csa-review" role="note"><h2>Draft edition</h2><p>{len(pending)} data file(s) were '
-                f"carried over from an earlier year and still need review:</p>{_pending_list(pending)}</div>")
+    pending = all_pending(data)
+    listed = (f"<p>{len(pending)} data file(s) were carried over from an earlier year and still need review:</p>"
+              f"{_pending_list(pending)}") if pending else ""
+    return Html(f'<div class="csa-review" role="note"><h2>Draft edition</h2><p>This edition is a draft: '
+                f"{escape(identity.draft_reason)}.</p>{listed}</div>")
 
 
 def _pending_list(pending, with_year: bool = True) -> str:

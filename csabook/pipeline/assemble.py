@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 from pathlib import Path
 
@@ -14,22 +15,20 @@ from csabook.errors import BuildError
 from csabook.paths import STATIC, Project, write_atomic, write_if_changed
 from csabook.model.book import read_toc
 from csabook.model.editions import pdf_name
-from csabook.pipeline.publish import is_published
+from csabook.pipeline.publish import STAMP, is_published, published_version
 from csabook.pipeline.provenance import PAGE
-
-
-def edition_title(edition: Edition, base: str) -> str:
-    return f"{base} {edition.year} – {edition.label().replace(f' {edition.year}', '')}"
+from csabook.model.identity import Identity, identify
+from csabook.model.loader import open_edition
 
 
 def book_files(edition: Edition, chapters: list[Path], project: Project, pdf: bool = True,
-               about: bool = False) -> dict[str, str]:
+               about: bool = False, identity: Identity | None = None) -> dict[str, str]:
     """The text of the edition's _config.yml and _toc.yml, from the templates, keeping only its chapters.
 
     With `pdf` False the edition has no PDF, and no page links one. `about`: the book ends with the edition's
-    provenance page (which the build writes)."""
+    provenance page (which the build writes). `identity`: the edition's (else read from its data)."""
     config = yaml.safe_load(project.config_template.read_text(encoding="utf-8"))
-    title = edition_title(edition, config.get("title", "Kent Community Safety Agreement"))
+    title = (identity or identify(open_edition(edition.year, edition.district, project))).title
     config["title"] = title
     config.setdefault("sphinx", {}).setdefault("config", {})["html_title"] = title
     # Every page links to the edition's PDF and back to the editions index at _build/site/index.html (pages sit
@@ -141,38 +140,97 @@ class JupyterBookPool:
 
 def _pdf_link(edition: Edition, project: Project) -> str:
     name = pdf_name(edition.year, edition.district)
-    exists = (project.site / edition.key / name).is_file()
-    return f' (<a href="{edition.key}/{name}">PDF</a>)' if exists else ""
+    path = project.site / edition.key / name
+    if not path.is_file():
+        return ""
+    size = path.stat().st_size
+    shown = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+    return f'<a href="{edition.key}/{name}">Download the PDF<span class="csa-visually-hidden"> of this edition</span></a> ({shown})'
+
+
+def _published_identity(edition: Edition, project: Project) -> dict:
+    """The identity recorded in the edition's published build stamp ({} for a site built before it was)."""
+    version = published_version(edition, project)
+    try:
+        record = json.loads((version / STAMP).read_text(encoding="utf-8")).get("identity")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+INDEX_STYLE = """
+:root { --ink: #1a1a1a; --brand: #4b2170; --muted: #505a5f; --rule: #b1b4b6; --paper: #ffffff; --panel: #f3f2f1; }
+@media (prefers-color-scheme: dark) {
+  :root { --ink: #f3f2f1; --brand: #cdb4ee; --muted: #c8c8c8; --rule: #6f777b; --paper: #121212; --panel: #1f1f1f; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 1.1875rem/1.5 system-ui, "Segoe UI", Arial, sans-serif; color: var(--ink); background: var(--paper); }
+a { color: var(--brand); text-underline-offset: 0.15em; }
+a:focus-visible { outline: 3px solid #ffdd00; outline-offset: 0; background: #ffdd00; color: #0b0c0c; }
+.csa-masthead { background: #4b2170; color: #ffffff; border-bottom: 10px solid #2e1446; }
+.csa-masthead p { margin: 0 auto; max-width: 60rem; padding: 0.8rem 1rem; font-weight: 700; font-size: 1.1rem; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: clamp(1.9rem, 5vw, 2.9rem); line-height: 1.1; margin: 0.5rem 0 1rem; }
+.csa-lead { font-size: 1.3rem; max-width: 40em; }
+h2 { font-size: 1.6rem; margin: 2.2rem 0 0.6rem; padding-top: 0.6rem; border-top: 2px solid var(--rule); }
+ul.csa-editions { list-style: none; padding: 0; margin: 0; }
+.csa-edition { padding: 1rem 0; border-bottom: 1px solid var(--rule); }
+.csa-edition h3 { font-size: 1.25rem; margin: 0 0 0.3rem; }
+.csa-edition p { margin: 0.3rem 0; max-width: 40em; }
+.csa-meta { color: var(--muted); font-size: 1rem; }
+.csa-tag { display: inline-block; font-size: 0.9rem; font-weight: 700; padding: 0.1rem 0.5rem; margin-left: 0.4rem;
+  vertical-align: 0.15em; letter-spacing: 0.02em; border: 1px solid currentColor; }
+.csa-tag-published { color: #005a30; background: #cce2d8; }
+.csa-tag-draft { color: #6e3619; background: #fcd6c3; }
+footer { max-width: 60rem; margin: 0 auto; padding: 1rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: 1rem; }
+.csa-visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; overflow: hidden;
+  clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+"""
+
+
+def _index_entry(edition: Edition, project: Project) -> str:
+    identity = _published_identity(edition, project)
+    title = identity.get("name") or edition.label()
+    status = identity.get("status") or "Published"
+    tag = "draft" if status == "Draft" else "published"
+    summary = f"<p>{html.escape(identity['summary'])}</p>" if identity.get("summary") else ""
+    period = f'<p class="csa-meta">{html.escape(identity["period"])}</p>' if identity.get("period") else ""
+    reason = (f'<p class="csa-meta">Draft: {html.escape(identity["draft_reason"])}.</p>'
+              if identity.get("draft_reason") else "")
+    pdf = _pdf_link(edition, project)
+    return (f'<li class="csa-edition"><h3><a href="{edition.key}/index.html">{html.escape(title)}</a>'
+            f'<strong class="csa-tag csa-tag-{tag}">{html.escape(status)}</strong></h3>{period}{summary}{reason}'
+            f'{f"<p>{pdf}</p>" if pdf else ""}</li>')
 
 
 def write_index(project: Project) -> Path:
-    """_build/site/index.html: every built edition, grouped by year, newest first."""
+    """_build/site/index.html: the landing page of every built edition, grouped by year, newest first; each with
+    what it is, its status (published or draft) and its PDF, as its build recorded them."""
     built = [e for e in discover_editions(project) if is_published(e, project)]
     by_year: dict[int, list[Edition]] = {}
     for e in built:
         by_year.setdefault(e.year, []).append(e)
     sections = []
     for year in sorted(by_year, reverse=True):
-        items = "".join(f'<li><a href="{e.key}/index.html">{html.escape(e.label())}</a>{_pdf_link(e, project)}</li>'
-                        for e in by_year[year])
-        sections.append(f"<section><h2>{year}</h2><ul>{items}</ul></section>")
+        items = "".join(_index_entry(e, project) for e in by_year[year])
+        sections.append(f'<section aria-labelledby="year-{year}"><h2 id="year-{year}">{year}</h2>'
+                        f'<ul class="csa-editions">{items}</ul></section>')
     body = "".join(sections) or "<p>No edition has been built yet. Run <code>make book</code>.</p>"
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kent Community Safety Agreement – editions</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 48em; margin: 2em auto; padding: 0 1em; color: #1a1a1a; line-height: 1.5; }}
-h1 {{ color: #4b2170; }} a {{ color: #4b2170; }} ul {{ padding-left: 1.2em; }}
-</style>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Kent Community Safety Agreement: all editions</title>
+<style>{INDEX_STYLE}</style>
 </head>
 <body>
-<main class="csa-editions">
-<h1>Kent Community Safety Agreement</h1>
-<p>Editions of the Kent Community Safety Agreement (CSA), one per year for the county and for each district
-community safety partnership that builds its own.</p>
+<header class="csa-masthead"><p>Kent Community Safety Partnership</p></header>
+<main class="csa-editions-page">
+<h1>Kent Community Safety Agreement: all editions</h1>
+<p class="csa-lead">The Community Safety Agreement sets out the community safety priorities for Kent agreed by the
+Kent Community Safety Partnership. Each edition below can be read online or downloaded as a PDF.</p>
 {body}
 </main>
 <footer><p>Built by csabook {html.escape(__version__)}.</p></footer>

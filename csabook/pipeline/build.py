@@ -29,6 +29,8 @@ from csabook.pipeline.assemble import JupyterBookPool, book_files, write_book_fi
 from csabook.pipeline.plan import plan_chapters
 from csabook.pipeline.inputs import Inputs, folder_manifest, scan
 from csabook.model.book import book_chapters, notebook_title
+from csabook.model.identity import Identity, identify
+from csabook.model.loader import open_edition
 from csabook.model.reads import record_reads
 from csabook.pipeline.cache import ExecutionCache, Lookup, entry_key, package_hash
 from csabook.model.reads import sha256_of
@@ -41,10 +43,9 @@ from csabook.paths import Project, write_if_changed
 from csabook.model.editions import pdf_name
 from csabook.pipeline.pdf import PdfPrinter
 from csabook.pipeline.provenance import NOTE_ID, PAGE, build_date, edition_page, edition_record, git_commit, page_note
-from csabook.pipeline.publish import build_lock, publish, published_version
+from csabook.pipeline.publish import STAMP, build_lock, publish, published_version
 from csabook.validation.selection import validate_editions
 
-STAMP = ".csabook-build.json"
 
 
 @dataclass
@@ -231,7 +232,7 @@ def execute_tasks(tasks: list[Task], project: Project, cache: ExecutionCache, pr
         raise
 
 
-def edition_fingerprint(tasks: list[Task], files: dict[str, str]) -> str:
+def edition_fingerprint(tasks: list[Task], files: dict[str, str], identity: Identity) -> str:
     """What the edition's site is built from: its executed notebooks, the data files each read (with their
     hashes, which its provenance notes, provenance.json and PDF show), book files and csabook itself (whose hash
     covers the static assets), and the versions of the libraries that shape the output. The build's date and commit
@@ -243,6 +244,7 @@ def edition_fingerprint(tasks: list[Task], files: dict[str, str]) -> str:
         digest.update(json.dumps(task.dependencies, sort_keys=True).encode())
     for name, text in sorted(files.items()):
         digest.update(f"{name}:{text}\n".encode())
+    digest.update(json.dumps(identity.as_record(), sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -283,13 +285,24 @@ def _book_dir(edition: Edition, project: Project) -> Path:
     return project.book / str(edition.year) / edition.district
 
 
+def _retitled(notebook: nbformat.NotebookNode, heading: str) -> nbformat.NotebookNode:
+    """The notebook with its "# " heading (the page title) replaced by `heading`, as plain text."""
+    copy = nbformat.from_dict(notebook)
+    _, index, rest = notebook_title(copy.cells)
+    if index is not None:
+        plain = "".join("\\" + c if c in "\\`*_[]<>#!|&" else c for c in " ".join(heading.split()))
+        copy.cells[index].source = f"# {plain}\n{rest}".rstrip("\n")
+    return copy
+
+
 def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], project: Project, commit: str,
-               date: str) -> Path:
+               date: str, heading: str | None = None) -> Path:
     """book/<year>/<district>/: each executed notebook with its provenance note, and the book files.
 
     A file is written only when its bytes change, and a page whose content is unchanged keeps the note (commit and
     date) it was built with: Sphinx, which keeps its environment between builds, then reads and writes again only
-    the pages that changed. Files no longer part of the book are removed."""
+    the pages that changed. Files no longer part of the book are removed. `heading`: the home page's title
+    (the edition's identity heading), in place of its template's."""
     book_dir = _book_dir(edition, project)
     book_dir.mkdir(parents=True, exist_ok=True)
     wanted, titles = set(), {}
@@ -297,6 +310,8 @@ def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], proje
         target = book_dir / task.template.name
         wanted.add(target.name)
         notebook = nbformat.read(task.notebook, as_version=4)
+        if heading and task is tasks[0]:  # the root page comes first
+            notebook = _retitled(notebook, heading)
         titles[task.template.stem] = notebook_title(notebook.cells)[0] or task.template.stem
         before = _noted(target)
         if before is not None and target.read_text(encoding="utf-8") == _with_note(notebook, edition,
@@ -485,8 +500,9 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         for edition, ed_tasks in plan.items():
             if any(t.error for t in ed_tasks):
                 continue
-            files = book_files(edition, [t.template for t in ed_tasks], project, pdf, about=True)
-            fingerprint = edition_fingerprint(ed_tasks, files)
+            identity = identify(open_edition(edition.year, edition.district, project))
+            files = book_files(edition, [t.template for t in ed_tasks], project, pdf, about=True, identity=identity)
+            fingerprint = edition_fingerprint(ed_tasks, files, identity)
             old = read_stamp(edition, project)
             if not force and old.get("fingerprint") == fingerprint and \
                     old.get("manifest") != manifest(published_version(edition, project)):
@@ -494,12 +510,13 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
                               "by hand): building it again")
             elif not force and old.get("fingerprint") == fingerprint:
                 # book/ gets the notes of the published build, which it still is.
-                write_book(edition, ed_tasks, files, project, old["commit"], old["built"])
+                write_book(edition, ed_tasks, files, project, old["commit"], old["built"], identity.heading)
                 unchanged.append(edition.key)
                 progress.line(f"[{edition.key}] unchanged: the published site is kept")
                 continue
-            book_dir = write_book(edition, ed_tasks, files, project, commit, date)
-            stamp = {"fingerprint": fingerprint, "csabook": __version__, "commit": commit, "built": date, "pdf": pdf}
+            book_dir = write_book(edition, ed_tasks, files, project, commit, date, identity.heading)
+            stamp = {"fingerprint": fingerprint, "csabook": __version__, "commit": commit, "built": date, "pdf": pdf,
+                     "identity": identity.as_record()}
             to_build.append((edition, ed_tasks, book_dir, stamp))
             progress.line(f"[{edition.key}] building the site with Jupyter Book" +
                           (", then its PDF with Chromium" if pdf else " (no PDF)"))

@@ -20,6 +20,7 @@ from csabook.errors import BuildError
 from csabook.paths import Project
 
 STORE = ".editions"
+STAMP = ".csabook-build.json"  # a published edition's build record: fingerprint, commit, date, identity
 
 
 def store(project: Project) -> Path:
