@@ -172,7 +172,9 @@ def test_the_fictional_district_edition_shows_local_content_and_marks_the_rest(p
     site = project.root / "_build" / "site"
     edition = site / "2022" / "examplebury"
     front = text_of(edition / "index.html")
-    assert "Examplebury (fictional)" in front
+    h1 = re.search(r'<article class="bd-article">.*?<h1>(.*?)<a class="headerlink"',
+                   (edition / "index.html").read_text(encoding="utf-8"), re.S).group(1)
+    assert h1.strip() == "Examplebury (fictional): Kent Community Safety Agreement 2022"
     assert re.search(r"Foreword Local", front) and re.search(r"1\. Introduction County-wide", front)
     assert re.search(r"Appendix A: this district's strategic assessment Local", front)
     foreword = text_of(edition / "foreword.html")
@@ -182,6 +184,7 @@ def test_the_fictional_district_edition_shows_local_content_and_marks_the_rest(p
     appendix = text_of(edition / "appendix_a.html")
     assert "Examplebury (fictional): Strategic assessment outcome" in appendix and "Town Centres" in appendix
     assert "published county table" in appendix
+    assert "County-wide and local content" in appendix and "County-wide content:" not in appendix
     assert "Safer town centre" in text_of(edition / "local_priorities.html")
     title = re.search(r"<title>(.*?)</title>", (edition / "foreword.html").read_text(encoding="utf-8")).group(1)
     assert "Examplebury (fictional)" in title and "2022" in title

@@ -125,3 +125,10 @@ def test_the_progress_page_in_a_browser(example):
         assert visible.count() == 3
         assert box.locator(".csa-filter-count").inner_text() == "Showing 3 of 9 actions."
         assert record.problems() == []
+
+
+def test_the_district_edition_names_its_district_in_its_title_and_h1(example):
+    home = (example / "index.html").read_text(encoding="utf-8")
+    h1 = re.search(r'<article class="bd-article">.*?<h1>(.*?)<a class="headerlink"', home, re.S).group(1)
+    assert h1.strip() == "Examplebury Community Safety Partnership Action Plan 2024/25 (FICTIONAL example)"
+    assert "Examplebury" in re.search(r"<title>(.*?)</title>", home, re.S).group(1)

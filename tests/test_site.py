@@ -91,6 +91,8 @@ def test_appendix_a_table_and_chart(site):
     assert table["header"] == ["Priority", "No. of CSPs Identifying these Issues"]
     assert [int(r[1]) for r in table["rows"]] == [12, 12, 11, 11, 10, 9, 7, 7, 7, 5, 5, 4, 4, 3]
     page = (site / "2022" / "county" / "appendix_a.html").read_text(encoding="utf-8")
+    assert "Source: the published county table of the Community Safety Agreement." in page
+    assert "of 12 district CSPs have supplied" not in page  # no return yet: nothing about returns for readers
     assert re.search(r'<svg role="img" aria-label="Bar chart of the number of CSPs', page)
 
 

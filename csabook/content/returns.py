@@ -50,13 +50,14 @@ def appendix_a_counts(data: EditionData) -> tuple[pd.DataFrame, str]:
     """
     county = data if data.district == COUNTY else EditionData(data.year, COUNTY, data.project)
     published = county.table("appendix_a_table")[["issue", "csps"]]
-    table_path = county.reads["appendix_a_table"].path
     total = district_count(data)
     returns = district_returns(data)
     if len(returns) < total:
-        return published, (f"Source: the published county table ({table_path}). {len(returns)} of {total} district "
-                           f"CSPs have supplied a strategic-assessment return for {data.year}; the counts are computed "
-                           f"from the returns once all {total} have.")
+        # What readers are told is the table's source; how many returns an analyst still awaits is said only
+        # once some have come in (with none, the published table simply is the appendix).
+        waiting = (f" {len(returns)} of {total} district CSPs have supplied a strategic-assessment return for "
+                   f"{data.year}; the counts will be computed from the returns once all {total} have.") if returns else ""
+        return published, "Source: the published county table of the Community Safety Agreement." + waiting
     import pandas as pd
 
     keys = {slug: {issue_key(i) for i in r.identified} for slug, r in returns.items()}

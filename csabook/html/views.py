@@ -70,9 +70,14 @@ def _origin(data, *names: str) -> Html:
     if data.district == "county":
         return Html()
     origins = {data.origin(n) for n in names if data.has(n)}
+    partner = escape(csp_name(data.district, data.project))
     if origins == {"local"}:
-        text = f"Local content, supplied by the {escape(csp_name(data.district, data.project))} for this edition."
+        text = f"Local content, supplied by the {partner} for this edition."
         cls = "local"
+    elif "local" in origins:
+        text = (f"County-wide and local content: this section shows the Kent county edition's content with local "
+                f"content supplied by the {partner}.")
+        cls = "mixed"
     else:
         text = "County-wide content: this section is inherited from the Kent county edition."
         cls = "county"

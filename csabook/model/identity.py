@@ -31,10 +31,12 @@ class Identity:
         return asdict(self)
 
 
-def _plan_period(title: str) -> str:
-    """The plan year as its title writes it ("2024/25"), or ""."""
-    found = re.search(r"\b(\d{4}/\d{2})\b", title)
-    return found.group(1) if found else ""
+def _plan_name(title: str) -> str:
+    """An action plan's name from its published title: without the "(CSA)" abbreviation or the dash before the
+    plan year ("Kent Community Safety Agreement (CSA) Action Plan - 2024/25" is "Kent Community Safety Agreement
+    Action Plan 2024/25")."""
+    name = re.sub(r"\s*\(CSA\)", "", title)
+    return " ".join(re.sub(r"\s+[-–]\s+(?=\d{4}/\d{2})", " ", name).split())
 
 
 def identify(data: EditionData) -> Identity:
@@ -58,8 +60,7 @@ def identify(data: EditionData) -> Identity:
         plan = data.get("action_plan")
         status = str(getattr(plan, "status", "") or "")
         kind = ACTION_PLAN
-        year = _plan_period(plan.title)
-        name = f"Kent Community Safety Agreement Action Plan {year or data.year}"
+        name = _plan_name(plan.title)
         version = f"Version {plan.version}" if plan.version else ""
         period = plan.title + (f" ({' '.join(x for x in (status, version) if x)})" if status or version else "")
         summary = ("The Action Plan only: each priority's objectives and actions, with their measures, timescales "
@@ -67,6 +68,8 @@ def identify(data: EditionData) -> Identity:
         if status.strip().upper() == "DRAFT":
             reasons.append("the action plan is marked DRAFT in its source")
     if county:
+        title = heading = name
+    elif re.sub(r"\s*\(.*?\)", "", place) in name:  # a district's own plan, under its own name
         title = heading = name
     else:
         title = f"{name}: {place} edition"
