@@ -426,15 +426,16 @@ def test_a_wrong_project_folder_is_named_with_its_variable(tmp_path, root, state
 def test_the_fictional_example_is_never_counted_among_the_district_csps(project):
     from csabook.model.loader import EditionData
     from csabook.model.districts import load_register
-    from csabook.content.returns import appendix_a_counts
+    from csabook.content.returns import appendix_a_counts, district_count, district_returns
     from tests.test_districts import add_example  # exactly what the example's README says to do
 
     add_example(project)
     assert "examplebury" in [d.slug for d in load_register(project).districts]
-    _, source = appendix_a_counts(EditionData(2022, "county", project))
-    assert "0 of 12 district CSPs" in source, source
-    _, source = appendix_a_counts(EditionData(2022, "examplebury", project))
-    assert "0 of 12 district CSPs" in source, source
+    for edition in ("county", "examplebury"):
+        data = EditionData(2022, edition, project)
+        assert district_returns(data) == {} and district_count(data) == 12
+        _, source = appendix_a_counts(data)
+        assert source == "Source: the published county table of the Community Safety Agreement.", source
 
 
 # Source documents -------------------------------------------------------------------------------------------------
