@@ -1,5 +1,5 @@
 """The reader's site in a real browser, page by page, for every built edition: offline, accessible, navigable,
-searchable, with working downloads; plus screenshots of the home page and Appendix C under _build/screenshots/."""
+searchable, with working downloads (screenshots of every page type: test_reader_layout.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from tests import REPO
 
 from . import built
-from .browser import browser_session, is_loopback, serve
+from .browser import browser_session, is_loopback, serve, themed_page_problems
 from .built import DEFAULT, EDITIONS, SITE
 
 pytestmark = [pytest.mark.built, pytest.mark.usefixtures("site")]  # reads the built editions
@@ -98,28 +98,9 @@ def test_every_page_loads_offline_and_passes_axe(browser, axe, edition):
     base, page, record = browser
     problems = []
     for i, name in enumerate(pages_of(edition)):
-        modes = ("light", "dark") if i % 2 == 0 else ("dark", "light")
-        page.emulate_media(color_scheme=modes[0])
-        record.clear()
-        page.goto(f"{base}/{edition}/{name}", wait_until="networkidle")
-        problems += [f"{name} ({modes[0]}): {p}" for p in record.problems()]
+        problems += themed_page_problems(page, record, axe, f"{base}/{edition}/{name}", name,
+                                         ("light", "dark") if i % 2 == 0 else ("dark", "light"))
         problems += [f"{name}: {p}" for p in page.evaluate(PAGE_CHECKS)]
-        for mode in modes:
-            page.emulate_media(color_scheme=mode)
-            try:
-                page.wait_for_function(f"document.documentElement.dataset.theme === '{mode}'", timeout=5000)
-            except Exception:
-                problems.append(f"{name}: the page did not follow the reader's {mode} colour scheme")
-            # colours fade between themes: check them once every transition has ended
-            page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
-            # axe-core re-reads the style sheets itself and resolves one theme @import against the page, not the
-            # sheet (a 404 of the tool's own making); only what it reports, and off-loopback requests, count here.
-            record.clear()
-            result = axe.run(page)
-            problems += [f"{name} ({mode}): axe {v['impact']} {v['id']}: {v['help']} at "
-                         + ", ".join(str(n["target"]) for n in v["nodes"][:5])
-                         for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
-            problems += [f"{name}: axe made an off-loopback request: {u}" for u in record.blocked]
     page.emulate_media(color_scheme="light")
     assert problems == [], "\n".join(problems)
 
@@ -232,7 +213,7 @@ def contrast(rgb1, rgb2) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-FIGURE_COLOURS = """() => [...document.querySelectorAll('.csa-figure > svg')].map(svg => ({
+FIGURE_COLOURS = """() => [...document.querySelectorAll('.csa-figure svg[role="img"]')].map(svg => ({
     ground: getComputedStyle(svg).backgroundColor,
     inks: [...svg.querySelectorAll('text')].map(t => getComputedStyle(t).fill),
 }))"""
@@ -269,22 +250,6 @@ def test_chart_box_colours_have_enough_contrast():
     assert contrast(rgb(charts.PURPLE), (255, 255, 255)) >= 4.5
     for fill in (charts.LIGHT_PURPLE, charts.LIGHT_GREY):
         assert contrast(rgb(fill), rgb(charts.INK)) >= 4.5
-
-
-@pytest.mark.parametrize("name", ["index", "appendix_c"])
-def test_screenshots_of_the_home_page_and_appendix_c(browser, name):
-    base, page, record = browser
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    for mode in ("light", "dark"):
-        page.emulate_media(color_scheme=mode)
-        page.goto(f"{base}/2022/county/{name}.html", wait_until="networkidle")
-        target = SCREENSHOTS / f"2022-county-{'home' if name == 'index' else name}-{mode}.png"
-        target.unlink(missing_ok=True)
-        page.screenshot(path=str(target), full_page=True)
-        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 20_000
-    page.emulate_media(color_scheme="light")
-    assert record.blocked == [] and record.errors == []
 
 
 def test_loopback_rule():

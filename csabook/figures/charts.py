@@ -22,16 +22,30 @@ def _subplots(size: tuple[float, float]):
     return fig, fig.subplots()
 
 
+MIN_FONT = 9  # pt: the smallest chart text, 12 CSS px at the figure's natural size
+READABLE_PX = 11  # a figure is never shown so small that its smallest text is under this many CSS px
+
+
 def to_svg(fig, alt: str) -> str:
-    """Serialise a figure as inline SVG with a <title> and an aria-label; the same input gives the same bytes."""
+    """Serialise a figure as inline SVG with a <title> and an aria-label; the same input gives the same bytes.
+
+    The figure fills its column up to its natural size, and shrinks no further than keeps its smallest text at
+    READABLE_PX CSS px: on a narrow screen it scrolls sideways in its figure instead (see csabook.css)."""
+    from matplotlib.text import Text
+
     buf = io.StringIO()
     with matplotlib.rc_context(STYLE):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        smallest = min((t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()),
+                       default=MIN_FONT)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    natural = float(re.search(r'<svg[^>]*?\swidth="([0-9.]+)pt"', svg).group(1))  # pt
+    size = (f'style="width: 100%; height: auto; max-width: {natural * 4 / 3:.0f}px; '
+            f'min-width: calc({min(natural * 4 / 3, natural * READABLE_PX / smallest):.0f}px + 0.8em)" ')  # + padding
     label = escape(alt)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" {size}', 1)
     head_end = svg.index(">") + 1
     return svg[:head_end] + f"<title>{label}</title>" + svg[head_end:]
 
@@ -48,7 +62,7 @@ def bar_chart(labels: list[str], values: list[int], xlabel: str, alt: str, xmax:
         ax.barh(positions, values, color=PURPLE)
         ax.set_yticks(positions, [_wrap(l, 38) for l in labels])
         for y, v in zip(positions, values):
-            ax.text(v + 0.1, y, str(v), va="center", fontsize=9)
+            ax.text(v + 0.1, y, str(v), va="center", fontsize=MIN_FONT)
         ax.set_xlabel(xlabel)
         ax.set_xlim(0, (xmax or max(values)) + 1)
         ax.spines[["top", "right"]].set_visible(False)
@@ -70,7 +84,7 @@ def status_chart(labels: list[str], series: list[tuple[str, list[int]]], xlabel:
                     label=status)
             left = [a + b for a, b in zip(left, values)]
         for y, total in zip(positions, left):
-            ax.text(total + 0.1, y, str(total), va="center", fontsize=9)
+            ax.text(total + 0.1, y, str(total), va="center", fontsize=MIN_FONT)
         ax.set_yticks(positions, [_wrap(l, 38) for l in labels])
         ax.set_xlabel(xlabel)
         ax.set_xlim(0, max(left + [1]) + 1)
@@ -78,7 +92,7 @@ def status_chart(labels: list[str], series: list[tuple[str, list[int]]], xlabel:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         shown = sum(1 for _, values in series if any(values))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -1.2 / (0.5 * len(labels) + 1.8)), ncol=max(shown, 1),
-                  frameon=False, fontsize=9, handlelength=2.5, handleheight=1.2)
+                  frameon=False, fontsize=MIN_FONT, handlelength=2.5, handleheight=1.2)
         return to_svg(fig, alt)
 
 
@@ -95,24 +109,25 @@ def governance_diagram(bodies, relations, alt: str) -> str:
     for b, slot in zip(others, slots):
         pos[b.id] = slot
     with matplotlib.rc_context(STYLE):
-        fig, ax = _subplots((9, 7))
-        ax.set_xlim(-0.08, 1.08)
-        ax.set_ylim(-0.05, 1.05)
+        fig, ax = _subplots((9, 7.5))
+        fig.subplots_adjust(0, 0, 1, 1)  # the axes fill the figure: 540 pt to a unit across, 480 up
+        ax.set_xlim(-0.1, 1.1)
+        ax.set_ylim(-0.06, 1.06)
         ax.axis("off")
         for r in relations:
             (x1, y1), (x2, y2) = pos[r.source_id], pos[r.target_id]
             ax.add_patch(FancyArrowPatch((x1, y1), (x2, y2), arrowstyle="-|>", mutation_scale=14, color=GREY,
-                                         shrinkA=48, shrinkB=48, linewidth=1.4))
-            ax.text((x1 + x2) / 2, (y1 + y2) / 2, r.label, fontsize=8, ha="center", va="center", color=INK,
-                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none"))
+                                         shrinkA=60, shrinkB=60, linewidth=1.4))
+            ax.text((x1 + x2) / 2, (y1 + y2) / 2, _wrap(r.label, 12), fontsize=MIN_FONT, ha="center", va="center",
+                    color=INK, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none"))
         for b in bodies:
             x, y = pos[b.id]
             main = b.id == centre
-            ax.add_patch(FancyBboxPatch((x - 0.15, y - 0.08), 0.30, 0.16, boxstyle="round,pad=0.01",
+            ax.add_patch(FancyBboxPatch((x - 0.14, y - 0.12), 0.28, 0.24, boxstyle="round,pad=0.01",
                                         fc=PURPLE if main else LIGHT_PURPLE, ec=PURPLE, linewidth=1.2))
-            ax.text(x, y + 0.035, _wrap(b.name, 30), ha="center", va="center", fontsize=9, fontweight="bold",
+            ax.text(x, y + 0.035, _wrap(b.name, 24), ha="center", va="bottom", fontsize=MIN_FONT, fontweight="bold",
                     color="white" if main else INK)
-            ax.text(x, y - 0.035, _wrap(b.role, 40), ha="center", va="center", fontsize=7,
+            ax.text(x, y + 0.015, _wrap(b.role, 27), ha="center", va="top", fontsize=MIN_FONT,
                     color="white" if main else INK)
         return to_svg(fig, alt)
 
@@ -131,7 +146,7 @@ def columns_diagram(columns: list[tuple[str, list[str], str, str]], alt: str) ->
             for r, item in enumerate(items):
                 ax.add_patch(FancyBboxPatch((c + 0.04, -r - 0.9), 0.92, 0.8, boxstyle="round,pad=0.01",
                                             fc=fill, ec=fill))
-                ax.text(c + 0.5, -r - 0.5, _wrap(item, 44), ha="center", va="center", fontsize=8.5, color=ink)
+                ax.text(c + 0.5, -r - 0.5, _wrap(item, 42), ha="center", va="center", fontsize=MIN_FONT, color=ink)
         return to_svg(fig, alt)
 
 
@@ -157,7 +172,7 @@ def presence_chart(columns: list[str], groups: list[tuple[str, list[tuple[str, l
             ax.text(-3.35, y + 0.5, heading, ha="left", va="center", fontsize=10, fontweight="bold", color=PURPLE)
             for label, cells in rows:
                 y -= 1
-                ax.text(-0.1, y + 0.5, _wrap(label, 44), ha="right", va="center", fontsize=8.5)
+                ax.text(-0.1, y + 0.5, _wrap(label, 42), ha="right", va="center", fontsize=MIN_FONT)
                 for c, cell in enumerate(cells):
                     if cell is None:
                         ax.add_patch(FancyBboxPatch((c + 0.06, y + 0.12), 0.88, 0.76, boxstyle="round,pad=0.01",
@@ -166,5 +181,5 @@ def presence_chart(columns: list[str], groups: list[tuple[str, list[tuple[str, l
                     ax.add_patch(FancyBboxPatch((c + 0.06, y + 0.12), 0.88, 0.76, boxstyle="round,pad=0.01",
                                                 fc=fill, ec=PURPLE, linewidth=1))
                     if cell:
-                        ax.text(c + 0.5, y + 0.5, cell, ha="center", va="center", fontsize=7.5, color=ink)
+                        ax.text(c + 0.5, y + 0.5, cell, ha="center", va="center", fontsize=MIN_FONT, color=ink)
         return to_svg(fig, alt)

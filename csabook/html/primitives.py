@@ -207,4 +207,6 @@ def subtitle(text: str | None) -> Html:
 
 def figure(svg: str, caption: str) -> Html:
     """An inline SVG figure (from csabook.figures.charts, which sets its title and aria-label) with a caption."""
-    return Html(f'<figure class="csa-figure">{svg}<figcaption>{escape(caption)}</figcaption></figure>')
+    return Html(f'<figure class="csa-figure"><div class="csa-figure-scroll" tabindex="0" role="region" '
+                f'aria-label="{escape(caption)} (scrolls sideways on a narrow screen)">{svg}</div>'
+                f"<figcaption>{escape(caption)}</figcaption></figure>")
