@@ -1,5 +1,6 @@
 """The Action Plan 2024/25: parsed counts, timescales, and the offline filter table in a real browser."""
 
+import re
 from datetime import date
 
 import pytest
@@ -87,24 +88,45 @@ def test_site_lists_both_editions(site):
     assert not (site / "2024" / "county" / "appendix_a.html").exists()
 
 
+def test_the_actions_are_grouped_under_their_objective_said_once(site):
+    page = (site / "2024" / "county" / "action_plan.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="csa-table" id="table-all-actions-of-the-action-plan".*?</table>', page, re.S).group(0)
+    heads = re.findall(r'<tr class="csa-group-row"[^>]*><th scope="colgroup" colspan="5">(.*?)</th>\s*</tr>', table, re.S)
+    assert len(heads) == 32 and heads[0].startswith("Objective 1.1 (Domestic Abuse): ")
+    assert len(re.findall(r"<tr[^>]* data-group=", table)) == 39
+    header = re.findall(r'<th scope="col">(.*?)</th>', table)
+    assert header == ["Action ID", "Actions", "Measures", "Timescale", "Lead agency"]  # no objective text per row
+
+
 def test_filter_table_narrows_by_lead_agency_offline(site):
     agency = "Kent Community Safety Team (KCST)"
     with serve(site) as base, browser_page() as (page, blocked, errors):
         page.goto(f"{base}/2024/county/action_plan.html")
         box = page.locator("[data-csa-filter]")
         box.locator(".csa-filter-count").wait_for()
-        rows = box.locator("tbody tr")
+        rows = box.locator("tbody tr:not(.csa-group-row)")
         total = rows.count()
         assert page.locator(".csa-filter-ready").count() == 1, "the filter script did not run"
         assert box.locator(".csa-filter-count").inner_text() == f"Showing {total} of {total} actions."
         box.get_by_label("Lead agency").select_option(agency)
-        visible = box.locator("tbody tr:not([hidden])")
+        visible = box.locator("tbody tr:not([hidden]):not(.csa-group-row)")
         shown = visible.count()
         assert 0 < shown < total
         assert all(agency in visible.nth(i).inner_text() for i in range(shown))
         assert box.locator(".csa-filter-count").inner_text() == f"Showing {shown} of {total} actions."
+        heads = box.locator("tbody tr.csa-group-row:not([hidden])")
+        assert 0 < heads.count() <= shown  # only the objectives with a matching action keep their heading
         box.get_by_label("Search the actions").fill("webinars")
-        assert 0 < box.locator("tbody tr:not([hidden])").count() < shown
+        assert 0 < box.locator("tbody tr:not([hidden]):not(.csa-group-row)").count() < shown
+        assert box.locator(".csa-filter-empty").is_hidden()
+        box.get_by_label("Search the actions").fill("no action says this")
+        assert box.locator(".csa-filter-count").inner_text() == f"Showing 0 of {total} actions."
+        assert box.locator(".csa-filter-empty").is_visible() and box.locator("table").is_hidden()
+        assert "No actions match these filters." in box.locator(".csa-filter-empty").inner_text()
+        box.locator("[data-filter-clear]").click()
+        page.wait_for_function("document.querySelector('.csa-filter-count').textContent.startsWith('Showing 39')")
+        assert box.locator(".csa-filter-count").inner_text() == f"Showing {total} of {total} actions."
+        assert box.get_by_label("Lead agency").input_value() == "" and box.locator(".csa-filter-empty").is_hidden()
         assert blocked == [], blocked
         assert errors == [], errors
 

@@ -9,6 +9,13 @@ import pandas as pd
 from csabook.model.schema import ActionPlan, Agencies
 
 ACTION_COLUMNS = ["Action ID", "No.", "Priority", "Objective", "Actions", "Measures", "Timescale", "Lead agency"]
+OBJECTIVE_COLUMNS = ("No.", "Priority", "Objective")  # said once, in the heading row of each objective's actions
+
+
+def objective_headings(frame: pd.DataFrame) -> list[str]:
+    """For each row of actions_frame(), the heading of its objective: "Objective 1.1 (Domestic Abuse): ..."."""
+    return [f"Objective {no} ({priority}): {objective}"
+            for no, priority, objective in zip(frame["No."], frame["Priority"], frame["Objective"])]
 
 
 def group_label(group) -> str:

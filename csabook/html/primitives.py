@@ -124,17 +124,31 @@ def sections(secs, level: int = 2) -> Html:
 NUM = ' class="csa-num"'
 
 
-def _table_markup(frame, caption: str, numeric=(), row_attrs=None, status=()) -> str:
+def _table_markup(frame, caption: str, numeric=(), row_attrs=None, status=(), groups=None, grouped=()) -> str:
     """A <table> with a caption and header cells, every cell escaped; its id is `table-<slug of caption>`. Cells of
-    the `status` columns show their status as a labelled, coloured badge."""
+    the `status` columns show their status as a labelled, coloured badge. Each cell carries its column's name
+    (data-label), which a card layout on a small screen shows beside it.
+
+    `groups`: a heading per row; a row whose heading differs from the one above starts a group with a heading row
+    (class csa-group-row), and the `grouped` columns, which the heading says, are left out of the table."""
     numeric = set(numeric)
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in frame.columns)
-    body = []
+    columns = [c for c in frame.columns if c not in set(grouped)]
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
+    body, last, group = [], None, 0
     for i, row in enumerate(frame.itertuples(index=False)):
-        cells = "".join(f"<td{NUM if col in numeric else ''}>{status_badge(value) if col in status else _cell(value)}"
-                        "</td>" for col, value in zip(frame.columns, row))
-        body.append(f"<tr{row_attrs[i] if row_attrs else ''}>{cells}</tr>")
-    return (f'<table class="csa-table" id="table-{slug(caption)}"><caption>{escape(caption)}</caption>'
+        values = dict(zip(frame.columns, row))
+        attrs = row_attrs[i] if row_attrs else ""
+        if groups is not None:
+            if groups[i] != last:
+                group, last = group + 1, groups[i]
+                body.append(f'<tr class="csa-group-row" data-group-head="{group}"><th scope="colgroup" '
+                            f'colspan="{len(columns)}">{escape(groups[i])}</th></tr>')
+            attrs += f' data-group="{group}"'
+        cells = "".join(f'<td data-label="{escape(col)}"{NUM if col in numeric else ""}>'
+                        f"{status_badge(values[col]) if col in status else _cell(values[col])}</td>" for col in columns)
+        body.append(f"<tr{attrs}>{cells}</tr>")
+    marked = f' data-csa-grouped="{escape("|".join(grouped))}"' if groups is not None else ""
+    return (f'<table class="csa-table" id="table-{slug(caption)}"{marked}><caption>{escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
@@ -174,10 +188,12 @@ def workbook_link(name: str, sheets: dict, text: str) -> Html:
 
 
 def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_label: str = "Search",
-                 status: Iterable[str] = ()) -> Html:
-    """A table readers can filter in the static page (csabook.js): one select per facet, plus a text search.
+                 status: Iterable[str] = (), groups: list[str] | None = None, grouped: Iterable[str] = ()) -> Html:
+    """A table readers can filter in the static page (csabook.js): one select per facet, plus a text search; when
+    nothing matches, it says so, with a button that clears the filters. On a small screen each row is a card.
 
     `facets` maps a label to (values per row, options in order); a row may carry several values for one facet.
+    `groups` and `grouped`: rows under group headings (see _table_markup); the CSV keeps every column.
     """
     box_id = slug(caption)
     controls, attrs = [], [""] * len(frame)
@@ -190,10 +206,13 @@ def filter_table(frame, caption: str, facets: dict, noun: str = "rows", search_l
             attrs[i] += f' data-{key}="{escape("|".join(v))}"'
     controls.append(f'<label for="{box_id}-q">{escape(search_label)}<input type="search" id="{box_id}-q" '
                     f'data-filter-text></label><button type="reset">Clear filters</button>')
+    empty = (f'<div class="csa-filter-empty" hidden><p>No {escape(noun)} match these filters.</p>'
+             '<button type="button" data-filter-clear>Clear filters</button></div>')
     return Html(f'<div class="csa-filter" id="{box_id}" data-csa-filter data-noun="{escape(noun)}">'
                 f'<form class="csa-filter-controls" role="search" aria-label="Filter {escape(caption)}">{"".join(controls)}</form>'
                 f'<p class="csa-filter-count" aria-live="polite">Showing {len(frame)} of {len(frame)} {escape(noun)}.</p>'
-                + _table_markup(frame, caption, row_attrs=attrs, status=set(status)) + "</div>") + csv_link(frame, caption)
+                + empty + _table_markup(frame, caption, row_attrs=attrs, status=set(status), groups=groups,
+                                        grouped=tuple(grouped)) + "</div>") + csv_link(frame, caption)
 
 
 def _cell(value) -> str:

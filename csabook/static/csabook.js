@@ -2,7 +2,10 @@
 (function () {
   "use strict";
   function setUp(box) {
-    var rows = Array.prototype.slice.call(box.querySelectorAll("tbody tr"));
+    var rows = Array.prototype.slice.call(box.querySelectorAll("tbody tr:not(.csa-group-row)"));
+    var heads = Array.prototype.slice.call(box.querySelectorAll("tbody tr.csa-group-row"));
+    var empty = box.querySelector(".csa-filter-empty");
+    var table = box.querySelector("table");
     var selects = Array.prototype.slice.call(box.querySelectorAll("select[data-filter]"));
     var search = box.querySelector("input[data-filter-text]");
     var count = box.querySelector(".csa-filter-count");
@@ -20,11 +23,24 @@
         row.hidden = !ok;
         if (ok) { shown += 1; }
       });
+      heads.forEach(function (head) {  // a group heading shows while any of its rows does
+        var group = head.getAttribute("data-group-head");
+        head.hidden = !rows.some(function (row) { return !row.hidden && row.getAttribute("data-group") === group; });
+      });
       if (count) { count.textContent = "Showing " + shown + " of " + rows.length + " " + noun + "."; }
+      if (empty) { empty.hidden = shown !== 0; }
+      if (table) { table.hidden = shown === 0; }
     }
     selects.forEach(function (sel) { sel.addEventListener("change", apply); });
     if (search) { search.addEventListener("input", apply); }
     var form = box.querySelector("form");
+    var clear = box.querySelector("[data-filter-clear]");
+    if (clear && form) {
+      clear.addEventListener("click", function () {
+        form.reset();
+        window.setTimeout(function () { apply(); (selects[0] || search).focus(); }, 0);
+      });
+    }
     if (form) {
       form.addEventListener("submit", function (event) { event.preventDefault(); });
       form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
