@@ -186,3 +186,15 @@ def test_the_action_plan_chapters_are_printed_landscape(printed):
         assert wide == (name in ("chapter-action_plan", "chapter-action_plan_objectives", "chapter-progress")), name
         assert all((float(p.mediabox.width) > float(p.mediabox.height)) == wide
                    for p in reader.pages[first:last + 1]), name
+
+
+def test_cross_references_link_their_target_in_the_pdf(printed):
+    edition, reader, texts = printed
+    if edition != "2022/county":
+        return
+    starts = {name.lstrip("/"): reader.get_destination_page_number(dest)
+              for name, dest in reader.named_destinations.items()}
+    intro = starts["chapter-introduction"]
+    dests = [str(a.get_object().get("/Dest", "")) for a in reader.pages[intro].get("/Annots") or []]
+    assert "see version control (page 4)" in texts[intro]  # the published wording, verbatim
+    assert any("chapter-version_control" in d for d in dests), dests

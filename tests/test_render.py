@@ -61,3 +61,16 @@ def test_figures_are_deterministic_svg_with_alt_text():
 def test_alt_text_is_escaped():
     svg = charts.bar_chart(["A"], [1], "n", 'Alt "with" <script>')
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_a_cross_reference_must_name_a_page_of_the_edition(project):
+    from csabook.validation.edition import validate_edition
+
+    intro = project.data / "2022" / "county" / "introduction.yml"
+    text = intro.read_text(encoding="utf-8")
+    assert "[version control (page 4)](version_control.html)" in text  # the published wording, linked
+    intro.write_text(text.replace("(version_control.html)", "(appendix_z.html)"), encoding="utf-8")
+    problems = validate_edition(2022, "county", project)
+    assert len(problems) == 1 and problems[0].file == "data/2022/county/introduction.yml", problems
+    assert "the link to 'appendix_z.html' names a page this edition does not have" in problems[0].message
+    assert "version_control.html" in problems[0].expected

@@ -129,3 +129,14 @@ def test_site_needs_no_network(site):
 def test_book_holds_executed_notebooks():
     book = REPO / "book" / "2022" / "county"
     assert sorted(p.stem for p in book.glob("*.ipynb")) == sorted(CHAPTERS + ["index", "provenance"])
+
+
+@pytest.mark.parametrize("page, text, target", [
+    ("introduction", "version control (page 4)", "version_control.html"),
+    ("appendix_d", "the diagram on p.20", "priorities.html#s6-10"),
+    ("appendix_e", "page 20", "priorities.html#s6-10"),
+    ("priorities", "Appendix E", "appendix_e.html"),
+])
+def test_cross_references_keep_their_words_and_link_their_target(site, page, text, target):
+    markup = (site / "2022" / "county" / f"{page}.html").read_text(encoding="utf-8")
+    assert re.search(rf'<a[^>]*href="{re.escape(target)}"[^>]*>{re.escape(text)}</a>', markup), (page, text)

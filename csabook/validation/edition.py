@@ -188,6 +188,38 @@ def source_problems(data: "EditionData", declared: set[str]) -> list[Problem]:
     return problems
 
 
+def book_link_problems(data: EditionData) -> list[Problem]:
+    """A link in the data's text to a page of the book (a cross-reference such as "see version control (page 4)")
+    must name a page this edition has: a link to a chapter it leaves out would be broken in its site and PDF."""
+    from csabook.model.book import book_chapters, chapter_available
+    from csabook.model.markup import book_page, link_targets
+    from csabook.model.textrules import strings
+
+    pages = None
+    problems = []
+    for name in schema.FILES:
+        if not data.has(name) or name not in data.reads:
+            continue
+        content = data.get(name)
+        rows = content if isinstance(content, list) else [content]
+        plain = [r.model_dump() if hasattr(r, "model_dump") else r for r in rows]
+        for path, text in strings(plain if isinstance(content, list) else plain[0]):
+            if "](" not in text:
+                continue
+            for href in link_targets(text):
+                page = book_page(href)
+                if not page:
+                    continue
+                if pages is None:
+                    pages = {c for c in book_chapters(data.project)
+                             if chapter_available(data.project.notebooks / f"{c}.ipynb", data)}
+                if page not in pages:
+                    problems.append(Problem(data.reads[name].path, ".".join(str(k) for k in path),
+                                            f"the link to '{href}' names a page this edition does not have",
+                                            "a page of the edition: " + ", ".join(f"{p}.html" for p in sorted(pages))))
+    return problems
+
+
 def validate_edition(year: int, district: str = COUNTY, project: Project | None = None) -> list[Problem]:
     """Every problem in an edition's data: each file's own, then the checks across its files.
 
@@ -210,6 +242,7 @@ def validate_edition(year: int, district: str = COUNTY, project: Project | None 
         declared, unreadable = declared_documents(data.project)
         problems.extend(unreadable or source_problems(data, declared))
         problems.extend(_cross_checks(data))
+        problems.extend(book_link_problems(data))
         if data.has("action_plan"):
             try:
                 problems.extend(lead_problems(data, load_agencies(data.project)))
