@@ -11,6 +11,8 @@ build machine.
 from __future__ import annotations
 
 import csv
+import html
+import re
 import http.server
 import io
 import threading
@@ -36,6 +38,9 @@ RETURNS_STRICT = STRICT | {"action", "status", "quarter", "report_date", "date_u
 PLAIN = {"name", "csp_name", "aliases"}  # in the registers (districts, agencies): plain text
 PLAIN_SUFFIX = ' & "Co" \'s\''
 REGISTERS = {"register.yml", "agencies.yml"}
+# The keys each file must hold as plain text: the registers' names, and what names an edition (its title).
+PLAIN_KEYS = {**{name: PLAIN for name in REGISTERS}, "document.yml": {"title", "date"},
+              "action_plan.yml": {"title", "status"}}
 TEMPLATE = "{% if 1 %}TPL-EVAL{% endif %}"
 # Returns on the 2024 plan (made up for this test), so that the progress report shows their text too.
 RETURNS = """title: Quarterly returns
@@ -57,15 +62,16 @@ def payload(port: int) -> str:
             f' <style>body{{background:url({listener}/css)}}</style> **bold** `code` $x$ & "q" \'s\'')
 
 
-def hostile(value, key, port: int, register: bool, plan: bool = False, strict=STRICT):
-    """`value` with the payload appended to every string not held to a strict form."""
+def hostile(value, key, port: int, plain: set, plan: bool = False, strict=STRICT):
+    """`value` with the payload appended to every string not held to a strict form (the `plain` keys, which must
+    be plain text, get a plain suffix of quotes and an ampersand)."""
     if isinstance(value, dict):
-        return {k: hostile(v, k, port, register, plan, strict) for k, v in value.items()}
+        return {k: hostile(v, k, port, plain, plan, strict) for k, v in value.items()}
     if isinstance(value, list):
-        return [hostile(v, key, port, register, plan, strict) for v in value]
+        return [hostile(v, key, port, plain, plan, strict) for v in value]
     if not isinstance(value, str) or key in strict:
         return value
-    if register and key in PLAIN:
+    if key in plain:
         return value + PLAIN_SUFFIX
     if plan and key == "lead":  # an action plan's lead names registered agencies ("A / B"), whose names are plain text: as they are changed
         return " / ".join(part + PLAIN_SUFFIX for part in value.split(" / "))
@@ -78,7 +84,7 @@ def make_hostile(root, port: int) -> int:
     for path in sorted((root / "data").rglob("*")):
         if path.suffix == ".yml" and "district-template" not in path.parts:
             content = yaml.safe_load(path.read_text(encoding="utf-8"))
-            new = hostile(content, None, port, path.name in REGISTERS, path.name == "action_plan.yml",
+            new = hostile(content, None, port, PLAIN_KEYS.get(path.name, set()), path.name == "action_plan.yml",
                           RETURNS_STRICT if path.name == "quarterly_returns.yml" else STRICT)
             changed += sum(1 for a, b in zip(_strings(content), _strings(new)) if a != b)
             path.write_text(yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
@@ -88,7 +94,7 @@ def make_hostile(root, port: int) -> int:
             writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()
             for row in rows:
-                new = {k: hostile(v, k, port, False) for k, v in row.items()}
+                new = {k: hostile(v, k, port, set()) for k, v in row.items()}
                 changed += sum(1 for k in row if row[k] != new[k])
                 writer.writerow(new)
             path.write_text(out.getvalue(), encoding="utf-8")
@@ -194,6 +200,9 @@ def test_the_pdfs_link_to_nothing_on_the_build_machine(hostile_site):
 
 def test_the_hostile_names_read_as_written_in_the_title(hostile_site):
     front = (hostile_site.site / "2022" / "dover" / "index.html").read_text(encoding="utf-8")
-    name = "Kent Community Safety Agreement 2022 – Dover &amp; &#34;Co&#34; &#39;s&#39; edition"
+    suffix = " &amp; &#34;Co&#34; &#39;s&#39;"
+    name = f"Kent Community Safety Agreement{suffix} 2022: Dover{suffix} edition"
     assert f"{name}</title>" in front
     assert f'<p class="title logo__title">{name}</p>' in front  # the navbar, which printed it unescaped
+    h1 = re.search(r'<article class="bd-article">.*?<h1>(.*?)<a class="headerlink"', front, re.S).group(1)
+    assert html.unescape(h1.strip()) == html.unescape(f"Dover{suffix}: Kent Community Safety Agreement{suffix} 2022")

@@ -90,7 +90,12 @@ def test_the_example_ends_the_year_with_its_summary_in_the_site_and_the_pdf(exam
     assert list(history[0]) == ["Action ID", "Due", "Q1", "Q2", "Q3", "Q4"]
     totals = read_download(example, "actions-complete-by-priority-at-31-march-2025.csv")
     assert totals[-1] == {"Priority": "Total", "Actions": "9", "Complete": "6", "Complete (%)": "67"}
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(example / pdf_name(2024, "examplebury")).pages)
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(example / pdf_name(2024, "examplebury")).pages]
+    # the title page fits one page: the district's table of where each section comes from has a page of its own
+    assert "Examplebury Community Safety Partnership Action Plan 2024/25" in pages[0]
+    assert "Where each section of this edition comes from" not in pages[0]
+    assert "Local and county-wide content" in pages[1][:60] and "Contents" in pages[2][:40]
+    text = " ".join(pages)
     assert "Progress report" in text and "Year-end performance summary" in text
     assert "Status of actions at 31 March 2025" in text
 

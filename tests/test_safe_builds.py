@@ -137,7 +137,7 @@ def test_concurrent_builds_wait_for_each_other(project):
     out, err = waiting.communicate(timeout=600)
     assert waiting.returncode == 0, err
     assert sorted(p.name for p in (project.site / "2022" / "county").glob("*.html")) == [
-        "contact.html", "foreword.html", "genindex.html", "index.html", "plans.html", "search.html"]
+        "contact.html", "foreword.html", "genindex.html", "index.html", "plans.html", "provenance.html", "search.html"]
 
 
 def test_a_sphinx_warning_fails_the_build_and_keeps_the_site(built_small):

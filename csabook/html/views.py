@@ -99,8 +99,7 @@ def front_page(data) -> Html:
     else:
         parts.append("<p>Use the contents to read each chapter and appendix.</p>")
     parts.append('<p class="csa-download-note">Every table has a link to download its data as a CSV file.</p>')
-    page = Html(f'<p class="csa-period">{escape(identity.period)}</p>') + draft_notice(data, identity) + \
-        Html("".join(parts))
+    page = Html(f'<p class="csa-period">{escape(identity.period)}</p>' + "".join(parts)) + draft_notice(data, identity)
     if data.district != "county":
         from csabook.model.districts import district_name
 

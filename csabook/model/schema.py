@@ -90,10 +90,11 @@ class Chapter(Model):
 
 
 class Document(Model):
+    # title, version and date name the edition (its <title>, the sidebar, the home page's h1): plain text
     source: Source
-    title: str = Field(min_length=1)
-    version: str = Field(min_length=1)
-    date: str = Field(min_length=1)
+    title: PlainText
+    version: PlainText
+    date: PlainText
     effective: Optional[str] = None
 
 
@@ -399,10 +400,11 @@ class KeyEntry(Model):
 
 
 class ActionPlan(Model):
+    # title, status and version name an edition of the plan alone (its <title>, the sidebar, its h1): plain text
     source: Source
-    title: str
-    status: Optional[str] = None
-    version: Optional[str] = None
+    title: PlainText
+    status: Optional[PlainText] = None
+    version: Optional[PlainText] = None
     columns: list[str] = Field(min_length=6, max_length=6)
     column_questions: dict[str, str] = Field(default_factory=dict)
     key: list[KeyEntry] = Field(default_factory=list)

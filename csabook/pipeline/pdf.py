@@ -123,6 +123,11 @@ def print_document(config: dict, root: Chapter, parts: list, pages: dict[str, in
     """The whole edition as one HTML document for printing; `pages` gives each chapter's first page."""
     title = html.escape(config.get("title", ""))
     author = html.escape(config.get("author", ""))
+    # The title page holds the home page's opening paragraphs; what follows its first heading or notice (a
+    # district's table of where each section comes from, a draft's files to review) gets a page of its own, so
+    # that the title page always fits one page.
+    split = re.search(r'<h2\b|<div class="csa-review"', root.body)
+    cover, about = (root.body[:split.start()], root.body[split.start():]) if split else (root.body, "")
     styles = "\n".join(path.read_text(encoding="utf-8") for path in CSS)
     contents, chapters = [], []
     for caption, members in parts:
@@ -148,8 +153,9 @@ def print_document(config: dict, root: Chapter, parts: list, pages: dict[str, in
 <section class="pdf-title-page">
 <p class="pdf-author">{author}</p>
 <h1>{title}</h1>
-{root.body}
+{cover}
 </section>
+{f'<section class="pdf-about">{about}</section>' if about.strip() else ""}
 <nav class="pdf-contents" aria-labelledby="pdf-contents-heading">
 <h1 id="pdf-contents-heading">Contents</h1>
 {"".join(contents)}

@@ -190,14 +190,18 @@ def source_problems(data: "EditionData", declared: set[str]) -> list[Problem]:
 
 def book_link_problems(data: EditionData) -> list[Problem]:
     """A link in the data's text to a page of the book (a cross-reference such as "see version control (page 4)")
-    must name a page this edition has: a link to a chapter it leaves out would be broken in its site and PDF."""
-    from csabook.model.book import book_chapters, chapter_available
+    must name a page this edition has: a link to a chapter it leaves out would be broken in its site and PDF.
+    The files checked are those the edition's chapters need (a file no chapter shows publishes no link)."""
+    from csabook.model.book import book_chapters, chapter_available, chapter_requires
     from csabook.model.markup import book_page, link_targets
     from csabook.model.textrules import strings
 
-    pages = None
+    templates = [data.project.notebooks / f"{c}.ipynb" for c in book_chapters(data.project)]
+    chapters = [t for t in templates if t.is_file() and chapter_available(t, data)]
+    pages = {t.stem for t in chapters}
+    shown = list(dict.fromkeys(name for t in chapters for name in chapter_requires(t)))
     problems = []
-    for name in schema.FILES:
+    for name in shown:
         if not data.has(name) or name not in data.reads:
             continue
         content = data.get(name)
@@ -208,12 +212,7 @@ def book_link_problems(data: EditionData) -> list[Problem]:
                 continue
             for href in link_targets(text):
                 page = book_page(href)
-                if not page:
-                    continue
-                if pages is None:
-                    pages = {c for c in book_chapters(data.project)
-                             if chapter_available(data.project.notebooks / f"{c}.ipynb", data)}
-                if page not in pages:
+                if page and page not in pages:
                     problems.append(Problem(data.reads[name].path, ".".join(str(k) for k in path),
                                             f"the link to '{href}' names a page this edition does not have",
                                             "a page of the edition: " + ", ".join(f"{p}.html" for p in sorted(pages))))
