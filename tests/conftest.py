@@ -22,6 +22,14 @@ BUILT_FIXTURES = {"site", "small_site", "built_small"}
 ROOT = REPO
 
 
+def ctrl_c_as_at_a_terminal() -> None:
+    """A child's Ctrl-C as at a terminal (a `preexec_fn`): a test that sends SIGINT must not depend on how the test
+    run itself was started (a shell starts background jobs with SIGINT ignored, and children inherit that)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def copy_project(root):
     """A writable copy of the project's sources (data, params, templates) in the folder `root`."""
     for name in ("data", "params", "notebooks"):

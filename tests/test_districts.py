@@ -166,7 +166,8 @@ def test_the_template_overlay_is_refused_until_every_placeholder_is_replaced(pro
 @pytest.mark.built
 def test_the_fictional_district_edition_shows_local_content_and_marks_the_rest(project, run_cli):
     add_example(project)
-    set_toc(project, ["foreword", "introduction", "local_priorities", "appendix_a"])
+    # the introduction's cross-reference links version control, which the edition must have (validate says so)
+    set_toc(project, ["version_control", "foreword", "introduction", "local_priorities", "appendix_a"])
     result = run_cli("build", "--year", "2022", "--district", "examplebury", root=project.root)
     assert result.returncode == 0, result.stderr
     site = project.root / "_build" / "site"

@@ -21,7 +21,7 @@ from csabook.pipeline.pdf import chapter_pages
 from csabook.pipeline.publish import build_lock
 
 from .conftest import append_cell
-from .conftest import small_book
+from .conftest import ctrl_c_as_at_a_terminal, small_book
 from .test_safe_builds import build, snapshot
 
 pytestmark = pytest.mark.built  # runs builds or kernels of its own
@@ -54,7 +54,8 @@ def alive(pid: int) -> bool:
 def start_build(project, *args):
     env = {**os.environ, "CSABOOK_ROOT": str(project.root)}
     return subprocess.Popen([sys.executable, "-m", "csabook", "build", "--year", "2022", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            preexec_fn=ctrl_c_as_at_a_terminal)
 
 
 def wait_for(proc, text: str) -> list[str]:

@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from tests.browser import browser_session
-from tests.conftest import copy_project, small_book
+from tests.conftest import copy_project, ctrl_c_as_at_a_terminal, small_book
 
 pytestmark = pytest.mark.built  # runs builds of its own
 
@@ -37,7 +37,7 @@ def previewing(tmp_path):
     small_book(project)
     process = subprocess.Popen([sys.executable, "-m", "csabook", "--project", str(project.root), "preview",
                                 "--year", "2022", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+                               text=True, start_new_session=True, preexec_fn=ctrl_c_as_at_a_terminal)
     try:
         first = process.stdout.readline()
         found = re.search(r"at (http://127\.0\.0\.1:\d+)/2022/county/index\.html$", first.strip())

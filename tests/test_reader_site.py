@@ -167,6 +167,7 @@ def test_every_table_has_a_working_csv_link(browser, edition):
     checked = 0
     for name in pages_of(edition):
         page.goto(f"{base}/{edition}/{name}")
+        page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")  # as a click
         for table in page.locator("main table").all():
             assert "csa-table" in (table.get_attribute("class") or ""), f"{name}: a table not drawn by csabook"
             table_id = table.get_attribute("id")

@@ -87,9 +87,11 @@ def test_each_edition_says_what_it_is(site):
 
 
 def test_appendix_a_table_and_chart(site):
-    (table,) = tables_of(site, "appendix_a")
+    table, chart_data = tables_of(site, "appendix_a")  # the chart's data is one click away, in a table of its own
     assert table["header"] == ["Priority", "No. of CSPs Identifying these Issues"]
     assert [int(r[1]) for r in table["rows"]] == [12, 12, 11, 11, 10, 9, 7, 7, 7, 5, 5, 4, 4, 3]
+    assert chart_data["header"] == ["Issue", "Number of CSPs identifying the issue (of 12)"]
+    assert [int(r[1]) for r in chart_data["rows"]] == [int(r[1]) for r in table["rows"]]
     page = (site / "2022" / "county" / "appendix_a.html").read_text(encoding="utf-8")
     assert "Source: the published county table of the Community Safety Agreement." in page
     assert "of 12 district CSPs have supplied" not in page  # no return yet: nothing about returns for readers

@@ -40,10 +40,16 @@ def contact(c) -> Html:
 
 
 def bar_figure(labels: list[str], values: list[int], axis: str, subject: str, caption: str,
-               xmax: int | None = None) -> Html:
-    """A bar chart figure whose text equivalent lists every bar: 'Bar chart of <subject>: <label> <value>, ...'."""
-    alt = f"Bar chart of {subject}: " + ", ".join(f"{label} {value}" for label, value in zip(labels, values)) + "."
-    return figure(charts.bar_chart(labels, values, axis, alt, xmax=xmax), caption)
+               xmax: int | None = None, label: str = "Item") -> Html:
+    """A bar chart figure whose text equivalent lists every bar: 'Bar chart of <subject>: <label> <value>, ...';
+    its data is one click away, as a table (`label`: the heading of the bars' column) in a collapsed element."""
+    import pandas as pd
+
+    alt = f"Bar chart of {subject}: " + ", ".join(f"{name} {value}" for name, value in zip(labels, values)) + "."
+    data = pd.DataFrame({label: labels, axis: values})
+    return (figure(charts.bar_chart(labels, values, axis, alt, xmax=xmax), caption)
+            + Html('<details class="csa-chart-data"><summary>Show this chart as a table</summary>')
+            + table(data, f"The chart's data: {caption.rstrip('.')}", numeric=[axis]) + Html("</details>"))
 
 
 def origin_note(data, *names: str) -> Html:
@@ -154,14 +160,16 @@ def action_plan_intro(plan) -> Html:
 
 
 def action_plan_key(plan) -> Html:
-    """The published colour key, and how this edition shows it."""
-    entries = "".join(f"<dt>{escape(k.colour.title())} actions</dt><dd>{escape(k.text)}</dd>" for k in plan.key)
+    """The published colour key, each entry with how this edition shows it (the colours themselves are not used)."""
     linked = sum(o.linked_partnership for o in plan.objectives)
-    return Html(f'<h2>Key</h2><dl class="csa-key">{entries}</dl>'
-                f"<p>In the published plan the actions are coloured. Here an objective number with an asterisk "
-                f"(for example 1.3*) marks an objective linked to another multi-agency partnership group or strategy "
-                f"(green): {linked} of {len(plan.objectives)} objectives. Which actions are funded by the Crime "
-                f"Reduction Grant (purple) cannot be recovered from the published text, so it is shown as unknown.</p>")
+    shown = {"green": (f"Shown here by an asterisk after the objective number (for example 1.3*): {linked} of "
+                       f"{len(plan.objectives)} objectives."),
+             "purple": ("The published text does not say which actions these are, so this edition cannot mark "
+                        "them.")}
+    entries = "".join(f"<dt>{escape(k.colour.title())} in the published plan</dt><dd>{escape(k.text)}. "
+                      f"{escape(shown.get(k.colour.lower(), 'Not marked in this edition.'))}</dd>" for k in plan.key)
+    return Html('<h2>Key</h2><p>The published plan marks some actions by colour. This edition shows each mark as '
+                f'follows.</p><dl class="csa-key">{entries}</dl>') if plan.key else Html()
 
 
 def action_plan_groups(plan) -> Html:
