@@ -198,3 +198,18 @@ def test_cross_references_link_their_target_in_the_pdf(printed):
     dests = [str(a.get_object().get("/Dest", "")) for a in reader.pages[intro].get("/Annots") or []]
     assert "see version control (page 4)" in texts[intro]  # the published wording, verbatim
     assert any("chapter-version_control" in d for d in dests), dests
+
+
+def test_every_chapter_has_a_bookmark(printed):
+    edition, reader, texts = printed
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield flat(item.title)
+
+    bookmarks = set(titles(reader.outline))
+    for name in chapters_of(edition)[1:]:
+        assert site_heading(edition, name) in bookmarks, (name, sorted(bookmarks)[:20])
