@@ -64,6 +64,12 @@ def plain_text_problem(value: str) -> str | None:
     return f"'{found.group(0)}' is not allowed here" if found else None
 
 
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown that renders it as written, on one line: Markdown's punctuation backslash-escaped
+    (a generated heading that carries a name or a title)."""
+    return "".join("\\" + c if c in "\\`*_[]<>#!|&" else c for c in " ".join(str(text).split()))
+
+
 def escape(text) -> str:
     """Text as HTML text or an attribute value: every character markup could use, escaped."""
     return html.escape("" if text is None else str(text), quote=True)

@@ -29,6 +29,7 @@ from csabook.pipeline.assemble import JupyterBookPool, book_files, write_book_fi
 from csabook.pipeline.plan import plan_chapters
 from csabook.pipeline.inputs import Inputs, folder_manifest, scan
 from csabook.model.book import book_chapters, notebook_title
+from csabook.model.markup import markdown_text
 from csabook.model.identity import Identity, identify
 from csabook.model.loader import open_edition
 from csabook.model.reads import record_reads
@@ -290,8 +291,7 @@ def _retitled(notebook: nbformat.NotebookNode, heading: str) -> nbformat.Noteboo
     copy = nbformat.from_dict(notebook)
     _, index, rest = notebook_title(copy.cells)
     if index is not None:
-        plain = "".join("\\" + c if c in "\\`*_[]<>#!|&" else c for c in " ".join(heading.split()))
-        copy.cells[index].source = f"# {plain}\n{rest}".rstrip("\n")
+        copy.cells[index].source = f"# {markdown_text(heading)}\n{rest}".rstrip("\n")
     return copy
 
 

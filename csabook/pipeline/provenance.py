@@ -13,6 +13,7 @@ import subprocess
 from csabook.version import __version__
 from csabook.model.editions import Edition
 from csabook.paths import Project
+from csabook.model.markup import markdown_text
 
 
 def build_moment() -> dt.datetime:
@@ -82,16 +83,11 @@ def edition_page(edition: Edition, pages: list[tuple[str, str, dict[str, str], t
              "`provenance.json`, published with the edition, gives the same record with full checksums.", "",
              f"Parameters: {params}. Built with csabook {__version__}.", ""]
     for _name, title, dependencies, (commit, date) in pages:
-        lines += [f"## {_md_heading(title)}", "", f"Built from commit {_md_code(commit)} on {date}.", ""]
+        lines += [f"## {markdown_text(title)}", "", f"Built from commit {_md_code(commit)} on {date}.", ""]
         files = files_read(dependencies)
         lines += [f"- {_md_code(f['path'])} (sha256 {_md_code(f['sha256'][:12])})" for f in files] or ["- none"]
         lines.append("")
     return "\n".join(lines)
-
-
-def _md_heading(title: str) -> str:
-    """A page title as plain heading text: Markdown's punctuation escaped."""
-    return "".join("\\" + c if c in "\\`*_[]<>#!|" else c for c in " ".join(title.split()))
 
 
 def edition_record(edition: Edition, pages: dict[str, dict], commit: str, date: str,
