@@ -178,3 +178,26 @@ def test_editions_whose_inputs_stand_are_kept_from_a_listing_alone(tmp_path, mon
     local = build_editions(editions, project, progress=quiet, pdf=False)
     assert local.built == ("2022/examplebury",) and local.unchanged == ("2022/county",)
     assert checked == [(2022, "examplebury")]  # the county edition was kept without being validated again
+
+
+def test_a_worker_builds_again_only_the_pages_that_changed(built_small):
+    """A Jupyter Book worker builds many editions, or one edition many times (preview): its second build of an
+    edition must be as incremental as its first, which needs the same configuration each time."""
+    import nbformat
+
+    from csabook.pipeline.assemble import JupyterBookPool
+
+    project = built_small
+    book, kept = project.book / str(EDITION), project.sphinx / "2022-county"
+    foreword = book / "foreword.ipynb"
+    with JupyterBookPool(1) as books:
+        books.build(book, kept, project, fresh=False)  # the worker's first build (the copy moved the sources)
+        pages = mtimes(kept / "_build" / "html", "*.html")
+        notebook = nbformat.read(foreword, as_version=4)
+        cell = next(c for c in notebook.cells if c.cell_type == "markdown")
+        cell.source += "\n\nEdited in the second build."
+        nbformat.write(notebook, foreword)
+        html = books.build(book, kept, project, fresh=False)
+    written = {name for name, t in mtimes(html, "*.html").items() if pages.get(name) != t}
+    assert "Edited in the second build." in (html / "foreword.html").read_text(encoding="utf-8")
+    assert "foreword.html" in written <= {"foreword.html", "index.html", "genindex.html", "search.html"}

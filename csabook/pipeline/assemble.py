@@ -74,6 +74,19 @@ def jupyter_book_args(book_dir: Path, output: Path, fresh: bool = True) -> list[
     return [str(book_dir), "--path-output", str(output), *(["--all"] if fresh else []), "-W", "--keep-going", "-q"]
 
 
+def _fresh_sphinx_defaults() -> None:
+    """Undo what an earlier build in this process left in Sphinx's shared defaults.
+
+    Sphinx hands every application the same default `templates_path` list, and the themes append their folders
+    to it: a second build in one process would see a longer list, a different configuration hash, and so rewrite
+    every page instead of the changed ones. Emptying the shared list gives each build the value a first one sees."""
+    from sphinx.config import Config
+
+    default = Config.config_values["templates_path"].default
+    if isinstance(default, list):
+        default.clear()
+
+
 def _build_in_this_process(book_dir: str, output: str, root: str, fresh: bool = True) -> tuple[bool, str]:
     """Run `jupyter-book build` inside the current (worker) process; returns (succeeded, its output)."""
     import contextlib
@@ -82,6 +95,7 @@ def _build_in_this_process(book_dir: str, output: str, root: str, fresh: bool = 
     from jupyter_book.cli.main import build
 
     os.chdir(root)
+    _fresh_sphinx_defaults()
     log = io.StringIO()
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         try:

@@ -64,6 +64,36 @@ def _drop_empty_search_terms(app, exception) -> None:
             js_index.dump(index, handle)
 
 
+class _SharedBytecode:
+    """Compiled page templates, kept for every later build in this process (a Jupyter Book worker builds many
+    editions, and a preview one edition many times). Jinja checks each entry against its template's source, so
+    an edited template is compiled again."""
+
+    compiled: dict[str, bytes] = {}
+
+    @classmethod
+    def cache(cls):
+        from jinja2 import BytecodeCache
+
+        class Shared(BytecodeCache):
+            def load_bytecode(self, bucket) -> None:
+                code = cls.compiled.get(bucket.key)
+                if code is not None:
+                    bucket.bytecode_from_string(code)
+
+            def dump_bytecode(self, bucket) -> None:
+                cls.compiled[bucket.key] = bucket.bytecode_to_string()
+
+        return Shared()
+
+
+def _share_compiled_templates(app) -> None:
+    templates = getattr(app.builder, "templates", None)
+    environment = getattr(templates, "environment", None)
+    if environment is not None and environment.bytecode_cache is None:
+        environment.bytecode_cache = _SharedBytecode.cache()
+
+
 def _drop_thebe(app) -> None:
     listeners = app.events.listeners.get("env-before-read-docs", [])
     app.events.listeners["env-before-read-docs"] = [
@@ -86,6 +116,7 @@ class DownloadsMimeRenderer:
 def setup(app):
     app.connect("builder-inited", _drop_thebe)
     app.connect("builder-inited", _mystnb_css_first)
+    app.connect("builder-inited", _share_compiled_templates)
     app.connect("build-finished", _drop_empty_search_terms)
     app.connect("html-page-context", _escape_titles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
