@@ -64,6 +64,7 @@ def test_a_one_file_edit_reads_and_changes_only_its_page_and_equals_a_forced_bui
     kept = project.sphinx / "2022-county" / "_build"
     doctrees, pages = mtimes(kept / ".doctrees", "*.doctree"), mtimes(kept / "html", "*.html")
     before = digests(project.site / EDITION)
+    inodes = {p.name: p.stat().st_ino for p in (project.site / EDITION).glob("*.html")}
     plans = project.data / "2022" / "county" / "plans.csv"
     plans.write_text(plans.read_text(encoding="utf-8").replace("Plan", "Plan (edited)", 1), encoding="utf-8")
 
@@ -77,6 +78,9 @@ def test_a_one_file_edit_reads_and_changes_only_its_page_and_equals_a_forced_bui
     after = digests(project.site / EDITION)
     changed = {name for name in after if name.endswith(".html") and after[name] != before.get(name)}
     assert changed == {"plans.html", "provenance.html"}
+    # the new version shares the files it did not change with the one it replaced, and copies the others
+    relinked = {p.name for p in (project.site / EDITION).glob("*.html") if inodes.get(p.name) == p.stat().st_ino}
+    assert relinked == {name for name in inodes if name not in written}
 
     incremental = digests(project.site / EDITION, mask=True)
     build(project, "--no-pdf", "--force")

@@ -367,6 +367,28 @@ def _made_by() -> str:
     return hashlib.sha256((package_hash() + json.dumps(environment(), sort_keys=True)).encode()).hexdigest()
 
 
+def stage_site(html_dir: Path, staged: Path, previous: Path | None) -> None:
+    """Copy Jupyter Book's output into `staged`. A file the previous published version holds as it is (same size and
+    modification time, which the copy keeps) is hard-linked from there instead: only the pages Sphinx wrote again
+    are copied. Published files are never written in place, so the link is as safe as a copy."""
+    for folder, _, names in os.walk(html_dir):
+        relative = os.path.relpath(folder, html_dir)
+        into = os.path.normpath(os.path.join(staged, relative))
+        os.makedirs(into, exist_ok=True)
+        for name in names:
+            source, target = os.path.join(folder, name), os.path.join(into, name)
+            if previous is not None:
+                old = os.path.join(previous, relative, name)
+                try:
+                    new_stat, old_stat = os.stat(source), os.stat(old)
+                    if (new_stat.st_size, new_stat.st_mtime_ns) == (old_stat.st_size, old_stat.st_mtime_ns):
+                        os.link(old, target)
+                        continue
+                except OSError:
+                    pass
+            shutil.copy2(source, target)
+
+
 def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict, project: Project,
                books: JupyterBookPool, stop: threading.Event, force: bool, printer: PdfPrinter) -> Path:
     """Jupyter Book into the edition's kept Sphinx folder (only changed pages are read and written), copied into a
@@ -378,7 +400,7 @@ def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict,
     work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
     try:
         staged = work / "html"
-        shutil.copytree(html_dir, staged)
+        stage_site(html_dir, staged, published_version(edition, project))
         write_downloads(book_dir, staged)
         if stamp["pdf"]:
             printer.print(edition, book_dir, staged)
