@@ -40,6 +40,7 @@ from csabook.pipeline.build import Progress, build_editions  # noqa: E402
 from csabook.model.editions import select_editions  # noqa: E402
 from csabook.paths import get_project  # noqa: E402
 
+DEAD_PROXY = "127.0.0.1:9"  # the discard port: nothing listens there
 EDITED_FROM, EDITED_TO = "Child Sexual Exploitation (CSE)", "Child Sexual Exploitation (CSE) [edited]"
 
 
@@ -137,9 +138,13 @@ def preview_edit(project, year: int) -> float:
         while session.state.version < 1:
             time.sleep(0.05)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless"])
+            # Every request that is not to 127.0.0.1 goes to a proxy that is not there, and fails. (Blocking with
+            # page.route would also turn off the browser's cache, which an analyst's browser has.)
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--headless", f"--proxy-server={DEAD_PROXY}"])
             page = browser.new_page()
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
+            outside = []
+            page.on("request", lambda r: None if r.url.startswith("http://127.0.0.1") else outside.append(r.url))
             page.goto(session.url.replace("index.html", "foreword.html"))
             page.wait_for_timeout(500)  # the page's request for news is open
             start = time.perf_counter()
@@ -149,6 +154,7 @@ def preview_edit(project, year: int) -> float:
                                    timeout=120_000)
             seconds = time.perf_counter() - start
             browser.close()
+        assert not outside, f"the preview's pages asked for {outside}"
     finally:
         session.stop()
         thread.join(timeout=30)

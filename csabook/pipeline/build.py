@@ -145,7 +145,8 @@ class KernelPool:
         self.all: list[WarmKernel] = []
         self.lock = threading.Lock()
         self.stopped = False
-        self.threads = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="csabook-kernel")
+        self.jobs = max(1, jobs)
+        self.threads = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="csabook-kernel")
 
     def get(self) -> WarmKernel:
         if self.stopped:  # the build was interrupted: no kernel is started again
@@ -160,6 +161,16 @@ class KernelPool:
 
     def started(self) -> int:
         return sum(k.started for k in self.all)
+
+    def warm(self) -> None:
+        """Start every thread's kernel now, in the background, so that the next notebook finds it running."""
+        def start() -> None:
+            try:
+                self.get().ensure()
+            except CsabookError:
+                pass  # stopped meanwhile; a notebook that needs a kernel reports any other failure itself
+        for _ in range(self.jobs):
+            self.threads.submit(start)
 
     def stop(self) -> None:
         """Stop at once: no queued chapter starts, and every kernel is shut down (ending the chapters running in

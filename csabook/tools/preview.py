@@ -137,6 +137,7 @@ class Preview:
         """Serve (in a thread), build, then rebuild on every change until stop()."""
         threading.Thread(target=self.server.serve_forever, name="csabook-preview-server", daemon=True).start()
         self.build()
+        self.workers.kernels.warm()  # the first change finds its kernel started, even if this build needed none
         self.watch()
 
     def watch(self) -> None:
@@ -167,9 +168,9 @@ def _server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
             pass
 
         def end_headers(self):
-            # Sphinx names each style sheet and script with its checksum (?v=...): the browser may keep those
-            # across reloads, so a reload after a save fetches the page and little else.
-            if "?v=" in self.path:
+            # Sphinx and the theme name each style sheet and script with its checksum (?v=..., ?digest=...): the
+            # browser may keep those across reloads, so a reload after a save fetches the page and little else.
+            if "?v=" in self.path or "?digest=" in self.path:
                 self.send_header("Cache-Control", "max-age=3600")
             super().end_headers()
 
@@ -203,12 +204,22 @@ def _server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
             self.wfile.write(body)
 
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = _Server(("127.0.0.1", port), Handler)
     except OSError as exc:
         raise CsabookError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}",
                            hint="Pass another port with --port N (0 picks a free one).") from None
     server.daemon_threads = True
     return server
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A tab closed or reloaded while its request was answered is no error: say nothing. Anything else is
+        reported as the standard server does."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 def _with_script(page: str) -> str:
