@@ -161,8 +161,21 @@ def test_editions_whose_inputs_stand_are_kept_from_a_listing_alone(tmp_path, mon
     real = selection.validate_edition
     monkeypatch.setattr(selection, "validate_edition", lambda *a, **k: checked.append(a[:2]) or real(*a, **k))
 
+    from csabook.pipeline.inputs import Inputs
+
+    opened = []
+    record = Inputs._recorded_inputs_stand
+    monkeypatch.setattr(Inputs, "_recorded_inputs_stand", lambda self, e, *a: opened.append(e.key) or record(self, e, *a))
     again = build_editions(editions, project, progress=quiet, pdf=False)
     assert sorted(again.unchanged) == ["2022/county", "2022/examplebury"] and checked == []  # nothing validated
+    assert opened == []  # nor any edition's record read: the whole listing is the one they were built under
+
+    (project.data / "2022" / "county" / "contact.yml").touch()  # one file's listing changes: each record is read
+    assert sorted(build_editions(editions, project, progress=quiet, pdf=False).unchanged) == ["2022/county",
+                                                                                            "2022/examplebury"]
+    assert sorted(opened) == ["2022/county", "2022/examplebury"]
+    opened.clear()
+    assert len(build_editions(editions, project, progress=quiet, pdf=False).unchanged) == 2 and opened == []
 
     stray = project.data / "2022" / "county" / "notes.yml"
     stray.write_text("title: a file no chapter reads\n", encoding="utf-8")

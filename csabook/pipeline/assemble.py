@@ -87,6 +87,14 @@ def _fresh_sphinx_defaults() -> None:
         default.clear()
 
 
+def _import_jupyter_book() -> None:
+    """What a worker's first build would import: Jupyter Book, Sphinx, MyST-NB and the theme."""
+    import jupyter_book.cli.main  # noqa: F401
+    import myst_nb  # noqa: F401
+    import sphinx.application  # noqa: F401
+    import sphinx_book_theme  # noqa: F401
+
+
 def _build_in_this_process(book_dir: str, output: str, root: str, fresh: bool = True) -> tuple[bool, str]:
     """Run `jupyter-book build` inside the current (worker) process; returns (succeeded, its output)."""
     import contextlib
@@ -131,9 +139,7 @@ class JupyterBookPool:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
 
-    def build(self, book_dir: Path, output: Path, project: Project, fresh: bool = True) -> Path:
-        """Build the edition's HTML with warnings as errors (`fresh`: from an empty Sphinx environment); returns
-        the html folder."""
+    def _executor(self):
         if self.executor is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -142,7 +148,18 @@ class JupyterBookPool:
 
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=worker_start, initargs=(os.getpid(),))
-        ok, log = self.executor.submit(_build_in_this_process, str(book_dir), str(output), str(project.root),
+        return self.executor
+
+    def warm(self, editions: int) -> None:
+        """Start the workers that `editions` builds will need, importing Jupyter Book and Sphinx, while the build
+        does other work (a worker takes seconds to start)."""
+        for _ in range(max(0, min(self.jobs, editions))):
+            self._executor().submit(_import_jupyter_book)
+
+    def build(self, book_dir: Path, output: Path, project: Project, fresh: bool = True) -> Path:
+        """Build the edition's HTML with warnings as errors (`fresh`: from an empty Sphinx environment); returns
+        the html folder."""
+        ok, log = self._executor().submit(_build_in_this_process, str(book_dir), str(output), str(project.root),
                                        fresh).result()
         html_dir = output / "_build" / "html"
         if not ok or not (html_dir / "index.html").is_file():

@@ -468,8 +468,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
     # Editions whose recorded inputs all stand as they were listed are kept without further work (see
     # csabook.pipeline.inputs): the cost of a build that changes nothing is that of listing the sources.
     inputs = Inputs(project, _made_by(), scan(project))
-    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf, _book_dir(e, project),
-                                                                     published_version(e, project))]
+    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf, _book_dir(e, project))]
     for edition in kept:
         progress.line(f"[{edition.key}] unchanged: the published site is kept")
     editions = [e for e in editions if e not in kept]
@@ -483,6 +482,9 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         if not (project.site / "index.html").is_file():  # every edition kept: the index is as it was
             with build_lock(project, progress.line):
                 write_index(project)
+        if inputs.quick_changed:  # some were kept from their own records: the next build finds them at once
+            with build_lock(project, progress.line):
+                inputs.save_listing()
         summary = Summary(editions=asked, unchanged=tuple(unchanged), seconds=tuple(seconds.items()))
         for line in summary.lines():
             progress.line(line)
@@ -511,6 +513,9 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
         lap("plan")
         own = workers is None
         workers = workers or Workers.start(project, jobs)
+        # An edition with a notebook to execute will almost surely be built: its Jupyter Book worker starts now,
+        # beside the kernels, rather than after them.
+        workers.books.warm(len({t.edition.key for t in todo}))
         pool = workers.kernels
         started = pool.started()
         try:
@@ -599,6 +604,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
                 inputs.record(edition, reads, pdf, _book_dir(edition, project), published_version(edition, project))
             else:
                 inputs.forget(edition)
+        inputs.save_listing()  # with the editions kept from their own records (confirmed as they were checked)
         lap("index")
     summary = Summary(editions=asked, executed_notebooks=executed, cached=cached, built=tuple(sorted(built)),
                       failed_notebooks=tuple(sorted(f"{t.edition.key}/{t.template.stem}" for t in failed)),

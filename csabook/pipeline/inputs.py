@@ -9,6 +9,12 @@ versions, whether it has a PDF, and the state of its book folder and published s
 project's sources once and keeps, untouched, every edition whose record still holds: the cost grows with the files
 listed, not with the work an edition would take. Anything doubtful (no record, a file touched, --force) sends the
 edition through the whole build, which decides from content.
+
+When no source file at all has changed, even reading each edition's record is more than needed:
+_build/inputs/listing.json keeps, for each edition, the digest of the whole listing under which it was last built or
+found unchanged, and the state of its outputs then (where its published link points, and the modification times
+of that folder and of its book folder). An edition whose entry names the current listing, and whose outputs stand
+as they were, is kept at the cost of a readlink and two stats; any other goes on to its own record.
 """
 
 from __future__ import annotations
@@ -82,6 +88,20 @@ def folder_state(folder: Path) -> list:
         return []
 
 
+def listing_digest(listed: dict[str, str]) -> str:
+    """One digest of a whole listing (scan()): equal digests, equal listings."""
+    return hashlib.sha256(json.dumps(sorted(listed.items())).encode()).hexdigest()
+
+
+def outputs_state(book: Path, site_link: Path) -> list | None:
+    """An edition's outputs as three cheap calls see them: where its published link points, and the modification
+    times of that folder and of its book folder (each changes when an entry is added, removed or renamed in it)."""
+    try:
+        return [os.readlink(site_link), os.stat(site_link).st_mtime_ns, os.stat(book).st_mtime_ns]
+    except OSError:
+        return None
+
+
 class Inputs:
     """The recorded inputs of a build's editions."""
 
@@ -89,9 +109,43 @@ class Inputs:
         self.project = project
         self.made_by = made_by
         self.listed = listed
+        self.digest = listing_digest(listed)
+        try:
+            saved = json.loads(self.listing_path().read_text(encoding="utf-8"))
+            self.quick = saved["editions"] if saved.get("made_by") == made_by else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.quick = {}
+        if not isinstance(self.quick, dict):
+            self.quick = {}
+        self.quick_changed = False
 
     def path(self, edition: Edition) -> Path:
         return self.project.outputs_root / "inputs" / f"{edition.year}-{edition.district}.json"
+
+    def listing_path(self) -> Path:
+        return self.project.outputs_root / "inputs" / "listing.json"
+
+    def site_link(self, edition: Edition) -> Path:
+        return self.project.site / str(edition.year) / edition.district
+
+    def confirm(self, edition: Edition, pdf: bool, book: Path) -> None:
+        """Note that the edition stands as built under this build's listing (saved by save_listing())."""
+        entry = {"listing": self.digest, "pdf": pdf, "outputs": outputs_state(book, self.site_link(edition))}
+        if self.quick.get(edition.key) != entry:
+            self.quick[edition.key] = entry
+            self.quick_changed = True
+
+    def save_listing(self) -> None:
+        if self.quick_changed:
+            self.listing_path().parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.listing_path(), json.dumps({"made_by": self.made_by, "editions": self.quick},
+                                                         sort_keys=True))
+            self.quick_changed = False
+
+    def _stands(self, edition: Edition, pdf: bool, book: Path) -> bool:
+        entry = self.quick.get(edition.key)
+        return (isinstance(entry, dict) and entry.get("listing") == self.digest and entry.get("pdf") == pdf
+                and entry.get("outputs") is not None and entry["outputs"] == outputs_state(book, self.site_link(edition)))
 
     def record(self, edition: Edition, reads: dict[str, str], pdf: bool, book: Path, site: Path) -> None:
         """Record the edition's inputs (`reads`: a read log, path -> kind) after it was published or kept."""
@@ -101,12 +155,25 @@ class Inputs:
                  "inputs": {p: [kind.split(":", 1)[0], _state(self.listed, p, kind)] for p, kind in sorted(paths.items())}}
         self.path(edition).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path(edition), json.dumps(entry, indent=0, sort_keys=True))
+        self.confirm(edition, pdf, book)
 
     def forget(self, edition: Edition) -> None:
         self.path(edition).unlink(missing_ok=True)
+        if self.quick.pop(edition.key, None) is not None:
+            self.quick_changed = True
 
-    def unchanged(self, edition: Edition, pdf: bool, book: Path, site: Path | None) -> bool:
-        """True when every recorded input stands as recorded, and the book and published site are as built."""
+    def unchanged(self, edition: Edition, pdf: bool, book: Path) -> bool:
+        """True when every recorded input stands as recorded, and the book and published site are as built: at
+        once when the whole listing is the one the edition was last confirmed under, else from its record."""
+        if self._stands(edition, pdf, book):
+            return True
+        if self._recorded_inputs_stand(edition, pdf, book):
+            self.confirm(edition, pdf, book)
+            return True
+        return False
+
+    def _recorded_inputs_stand(self, edition: Edition, pdf: bool, book: Path) -> bool:
+        site = self.site_link(edition).resolve() if self.site_link(edition).exists() else None
         try:
             entry = json.loads(self.path(edition).read_text(encoding="utf-8"))
         except (OSError, ValueError):
