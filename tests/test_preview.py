@@ -4,6 +4,7 @@ book/ are never touched, and no built file holds the live-reload script."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
@@ -35,6 +36,13 @@ def previewing(tmp_path):
     """A preview of 2022/county (a four-page book) in its own process: (project, base URL, process)."""
     project = copy_project(tmp_path)
     small_book(project)
+    with preview_process(project) as (base, process):
+        yield project, base, process
+
+
+@contextlib.contextmanager
+def preview_process(project):
+    """`csabook preview --year 2022` of `project`, once its first build has finished: (base URL, process)."""
     process = subprocess.Popen([sys.executable, "-m", "csabook", "--project", str(project.root), "preview",
                                 "--year", "2022", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True, preexec_fn=ctrl_c_as_at_a_terminal)
@@ -47,7 +55,7 @@ def previewing(tmp_path):
         while state(base)["version"] < 1:  # the first build has finished
             assert time.monotonic() < deadline and process.poll() is None
         assert state(base)["problems"] == []
-        yield project, base, process
+        yield base, process
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -96,3 +104,17 @@ def test_ctrl_c_stops_it_and_leaves_no_kernel_behind(previewing):
     assert out.rstrip().endswith("Preview stopped.") and "Traceback" not in err, err
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert alive == [], [c.cmdline() for c in alive]
+
+
+def test_its_kernel_is_running_before_the_first_save_even_when_nothing_needed_one(tmp_path):
+    project = copy_project(tmp_path)
+    small_book(project)
+    built = subprocess.run([sys.executable, "-m", "csabook", "--project", str(project.root), "build", "--year", "2022",
+                            "--no-pdf"], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr  # every page of the preview's first build comes from the cache
+    with preview_process(project) as (base, process):
+        deadline = time.monotonic() + 120
+        while not any("ipykernel" in " ".join(c.cmdline())
+                      for c in psutil.Process(process.pid).children(recursive=True)):
+            assert time.monotonic() < deadline, "no kernel was started for the first save"
+            time.sleep(0.2)

@@ -468,10 +468,12 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
     # Editions whose recorded inputs all stand as they were listed are kept without further work (see
     # csabook.pipeline.inputs): the cost of a build that changes nothing is that of listing the sources.
     inputs = Inputs(project, _made_by(), scan(project))
-    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf, _book_dir(e, project))]
+    books = str(project.book)
+    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf, f"{books}/{e.year}/{e.district}")]
     for edition in kept:
         progress.line(f"[{edition.key}] unchanged: the published site is kept")
-    editions = [e for e in editions if e not in kept]
+    kept_keys = {e.key for e in kept}
+    editions = [e for e in editions if e.key not in kept_keys]
     checked: dict[tuple[int, str], dict[str, str]] = {}
     problems = validate_editions([(e.year, e.district) for e in editions], project, reads=checked) if editions else []
     if problems:

@@ -14,7 +14,8 @@ When no source file at all has changed, even reading each edition's record is mo
 _build/inputs/listing.json keeps, for each edition, the digest of the whole listing under which it was last built or
 found unchanged, and the state of its outputs then (where its published link points, and the modification times
 of that folder and of its book folder). An edition whose entry names the current listing, and whose outputs stand
-as they were, is kept at the cost of a readlink and two stats; any other goes on to its own record.
+as they were (and whose record is still there), is kept at the cost of a readlink and three stats; any other goes
+on to its own record.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def folder_manifest(folder: Path, skip: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def folder_state(folder: Path) -> list:
+def folder_state(folder: Path | str) -> list:
     """A published version or a book folder as a few stats show it: its path, and the modification time of it and
     of its folders one level down (each changes when a file is added, removed or replaced in it, as every write
     of a build does). A cheap stand-in for folder_manifest, whose cost grows with the files."""
@@ -93,7 +94,7 @@ def listing_digest(listed: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(sorted(listed.items())).encode()).hexdigest()
 
 
-def outputs_state(book: Path, site_link: Path) -> list | None:
+def outputs_state(book: Path | str, site_link: Path | str) -> list | None:
     """An edition's outputs as three cheap calls see them: where its published link points, and the modification
     times of that folder and of its book folder (each changes when an entry is added, removed or renamed in it)."""
     try:
@@ -118,6 +119,8 @@ class Inputs:
         if not isinstance(self.quick, dict):
             self.quick = {}
         self.quick_changed = False
+        # the fast check's paths, as strings: it runs for every edition of every build
+        self._site, self._records = str(project.site), str(project.outputs_root / "inputs")
 
     def path(self, edition: Edition) -> Path:
         return self.project.outputs_root / "inputs" / f"{edition.year}-{edition.district}.json"
@@ -128,7 +131,7 @@ class Inputs:
     def site_link(self, edition: Edition) -> Path:
         return self.project.site / str(edition.year) / edition.district
 
-    def confirm(self, edition: Edition, pdf: bool, book: Path) -> None:
+    def confirm(self, edition: Edition, pdf: bool, book: Path | str) -> None:
         """Note that the edition stands as built under this build's listing (saved by save_listing())."""
         entry = {"listing": self.digest, "pdf": pdf, "outputs": outputs_state(book, self.site_link(edition))}
         if self.quick.get(edition.key) != entry:
@@ -142,10 +145,15 @@ class Inputs:
                                                          sort_keys=True))
             self.quick_changed = False
 
-    def _stands(self, edition: Edition, pdf: bool, book: Path) -> bool:
+    def _stands(self, edition: Edition, pdf: bool, book: Path | str) -> bool:
         entry = self.quick.get(edition.key)
-        return (isinstance(entry, dict) and entry.get("listing") == self.digest and entry.get("pdf") == pdf
-                and entry.get("outputs") is not None and entry["outputs"] == outputs_state(book, self.site_link(edition)))
+        if not (isinstance(entry, dict) and entry.get("listing") == self.digest and entry.get("pdf") == pdf
+                and entry.get("outputs") is not None):
+            return False
+        link = f"{self._site}/{edition.year}/{edition.district}"
+        # the records stay the authority: the listing only finds them true
+        return (entry["outputs"] == outputs_state(book, link)
+                and os.path.isfile(f"{self._records}/{edition.year}-{edition.district}.json"))
 
     def record(self, edition: Edition, reads: dict[str, str], pdf: bool, book: Path, site: Path) -> None:
         """Record the edition's inputs (`reads`: a read log, path -> kind) after it was published or kept."""
@@ -162,7 +170,7 @@ class Inputs:
         if self.quick.pop(edition.key, None) is not None:
             self.quick_changed = True
 
-    def unchanged(self, edition: Edition, pdf: bool, book: Path) -> bool:
+    def unchanged(self, edition: Edition, pdf: bool, book: Path | str) -> bool:
         """True when every recorded input stands as recorded, and the book and published site are as built: at
         once when the whole listing is the one the edition was last confirmed under, else from its record."""
         if self._stands(edition, pdf, book):
@@ -172,7 +180,7 @@ class Inputs:
             return True
         return False
 
-    def _recorded_inputs_stand(self, edition: Edition, pdf: bool, book: Path) -> bool:
+    def _recorded_inputs_stand(self, edition: Edition, pdf: bool, book: Path | str) -> bool:
         site = self.site_link(edition).resolve() if self.site_link(edition).exists() else None
         try:
             entry = json.loads(self.path(edition).read_text(encoding="utf-8"))
