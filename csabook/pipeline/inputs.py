@@ -111,6 +111,7 @@ class Inputs:
         self.made_by = made_by
         self.listed = listed
         self.digest = listing_digest(listed)
+        self._site, self._records = str(project.site), str(project.outputs_root / "inputs")
         try:
             saved = json.loads(self.listing_path().read_text(encoding="utf-8"))
             self.quick = saved["editions"] if saved.get("made_by") == made_by else {}
@@ -119,17 +120,19 @@ class Inputs:
         if not isinstance(self.quick, dict):
             self.quick = {}
         self.quick_changed = False
-        # the fast check's paths, as strings: it runs for every edition of every build
-        self._site, self._records = str(project.site), str(project.outputs_root / "inputs")
 
     def path(self, edition: Edition) -> Path:
-        return self.project.outputs_root / "inputs" / f"{edition.year}-{edition.district}.json"
+        return Path(self.record_path(edition))
+
+    def record_path(self, edition: Edition) -> str:
+        return f"{self._records}/{edition.year}-{edition.district}.json"
 
     def listing_path(self) -> Path:
-        return self.project.outputs_root / "inputs" / "listing.json"
+        return Path(self._records) / "listing.json"
 
-    def site_link(self, edition: Edition) -> Path:
-        return self.project.site / str(edition.year) / edition.district
+    def site_link(self, edition: Edition) -> str:
+        """The edition's published link (a string: the listing-wide check runs for every edition of every build)."""
+        return f"{self._site}/{edition.year}/{edition.district}"
 
     def confirm(self, edition: Edition, pdf: bool, book: Path | str) -> None:
         """Note that the edition stands as built under this build's listing (saved by save_listing())."""
@@ -150,10 +153,9 @@ class Inputs:
         if not (isinstance(entry, dict) and entry.get("listing") == self.digest and entry.get("pdf") == pdf
                 and entry.get("outputs") is not None):
             return False
-        link = f"{self._site}/{edition.year}/{edition.district}"
         # the records stay the authority: the listing only finds them true
-        return (entry["outputs"] == outputs_state(book, link)
-                and os.path.isfile(f"{self._records}/{edition.year}-{edition.district}.json"))
+        return (entry["outputs"] == outputs_state(book, self.site_link(edition))
+                and os.path.isfile(self.record_path(edition)))
 
     def record(self, edition: Edition, reads: dict[str, str], pdf: bool, book: Path, site: Path) -> None:
         """Record the edition's inputs (`reads`: a read log, path -> kind) after it was published or kept."""
@@ -181,7 +183,8 @@ class Inputs:
         return False
 
     def _recorded_inputs_stand(self, edition: Edition, pdf: bool, book: Path | str) -> bool:
-        site = self.site_link(edition).resolve() if self.site_link(edition).exists() else None
+        link = Path(self.site_link(edition))
+        site = link.resolve() if link.exists() else None
         try:
             entry = json.loads(self.path(edition).read_text(encoding="utf-8"))
         except (OSError, ValueError):
