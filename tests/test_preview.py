@@ -118,3 +118,19 @@ def test_its_kernel_is_running_before_the_first_save_even_when_nothing_needed_on
                       for c in psutil.Process(process.pid).children(recursive=True)):
             assert time.monotonic() < deadline, "no kernel was started for the first save"
             time.sleep(0.2)
+
+
+def test_a_preview_stopped_before_it_served_stops(tmp_path):
+    """A library caller may stop a preview it never served (its first build raised, say): stop() returns."""
+    import io
+    import threading
+
+    from csabook.model.editions import select_editions
+    from csabook.tools.preview import Preview
+
+    project = copy_project(tmp_path)
+    session = Preview(select_editions(2022, "county", project)[0], project, port=0, out=io.StringIO())
+    stopping = threading.Thread(target=session.stop, daemon=True)
+    stopping.start()
+    stopping.join(timeout=60)  # a guard against hanging the test run, not a measure of speed
+    assert not stopping.is_alive(), "stop() waited for a server that was never started"

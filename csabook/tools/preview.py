@@ -114,6 +114,7 @@ class Preview:
         self.progress = Progress(out)
         self.workers = Workers.start(self.project, 1)
         self.stopping = threading.Event()
+        self.serving = False
         self.server = _server(self, port)
 
     @property
@@ -135,6 +136,7 @@ class Preview:
 
     def serve(self) -> None:
         """Serve (in a thread), build, then rebuild on every change until stop()."""
+        self.serving = True
         threading.Thread(target=self.server.serve_forever, name="csabook-preview-server", daemon=True).start()
         self.build()
         self.workers.kernels.warm()  # the first change finds its kernel started, even if this build needed none
@@ -152,7 +154,8 @@ class Preview:
     def stop(self) -> None:
         """Stop watching and serving, and end the kernel and the Jupyter Book worker."""
         self.stopping.set()
-        self.server.shutdown()
+        if self.serving:  # shutdown() waits for the serving loop to end: one never started would never end
+            self.server.shutdown()
         self.server.server_close()
         self.workers.close()
 
