@@ -481,11 +481,12 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
     lap("validate")
     built, unchanged = [], [e.key for e in kept]
     if not editions:
-        if not (project.site / "index.html").is_file():  # every edition kept: the index is as it was
+        # Every edition kept: the index is as it was, unless missing; editions kept from their own records are
+        # noted in the listing-wide record, so that the next build finds them at once.
+        if not (project.site / "index.html").is_file() or inputs.quick_changed:
             with build_lock(project, progress.line):
-                write_index(project)
-        if inputs.quick_changed:  # some were kept from their own records: the next build finds them at once
-            with build_lock(project, progress.line):
+                if not (project.site / "index.html").is_file():
+                    write_index(project)
                 inputs.save_listing()
         summary = Summary(editions=asked, unchanged=tuple(unchanged), seconds=tuple(seconds.items()))
         for line in summary.lines():

@@ -24,6 +24,7 @@ page left: `_drop_empty_search_terms` removes such words, so that the index is t
 
 from __future__ import annotations
 
+from jinja2 import BytecodeCache
 from markupsafe import Markup, escape
 
 
@@ -64,34 +65,26 @@ def _drop_empty_search_terms(app, exception) -> None:
             js_index.dump(index, handle)
 
 
-class _SharedBytecode:
+class _SharedBytecode(BytecodeCache):
     """Compiled page templates, kept for every later build in this process (a Jupyter Book worker builds many
     editions, and a preview one edition many times). Jinja checks each entry against its template's source, so
     an edited template is compiled again."""
 
     compiled: dict[str, bytes] = {}
 
-    @classmethod
-    def cache(cls):
-        from jinja2 import BytecodeCache
+    def load_bytecode(self, bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
 
-        class Shared(BytecodeCache):
-            def load_bytecode(self, bucket) -> None:
-                code = cls.compiled.get(bucket.key)
-                if code is not None:
-                    bucket.bytecode_from_string(code)
-
-            def dump_bytecode(self, bucket) -> None:
-                cls.compiled[bucket.key] = bucket.bytecode_to_string()
-
-        return Shared()
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _share_compiled_templates(app) -> None:
-    templates = getattr(app.builder, "templates", None)
-    environment = getattr(templates, "environment", None)
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is not None and environment.bytecode_cache is None:
-        environment.bytecode_cache = _SharedBytecode.cache()
+        environment.bytecode_cache = _SharedBytecode()
 
 
 def _drop_thebe(app) -> None:
