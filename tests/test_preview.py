@@ -72,9 +72,12 @@ def test_the_open_page_follows_edits_shows_problems_and_recovers(previewing):
     with browser_session() as (page, record):
         page.goto(f"{base}/2022/county/foreword.html")
         assert PHRASE in page.inner_text("main")
+        page.evaluate("window.csabookTestMark = 1")  # gone if the page is loaded again
         foreword.write_text(good.replace(PHRASE, f"{PHRASE} {EDIT}", 1), encoding="utf-8")
         page.wait_for_function(f"document.querySelector('main') && document.querySelector('main').innerText"
                                f".includes('{EDIT}')", timeout=120_000)  # no reload asked for: the page did it
+        # Only the article changed: it was swapped in place, the theme's scripts still loaded.
+        assert page.evaluate("window.csabookTestMark") == 1
 
         foreword.write_text(good + "paragraphs: [unclosed\n", encoding="utf-8")
         box = page.locator("#csabook-preview-problems")
@@ -88,6 +91,15 @@ def test_the_open_page_follows_edits_shows_problems_and_recovers(previewing):
                                f"document.querySelector('main') && "
                                f"!document.querySelector('main').innerText.includes('{EDIT}')", timeout=120_000)
         assert PHRASE in page.inner_text("main")
+        assert page.evaluate("window.csabookTestMark") == 1
+
+        # A change outside the article (the footer's author, on every page) loads the page again.
+        config = project.root / "_config.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "author: Kent Community Safety Partnership", f"author: Kent Community Safety Partnership {EDIT}", 1),
+            encoding="utf-8")
+        page.wait_for_function(f"document.body && document.body.innerText.includes('{EDIT}')", timeout=120_000)
+        assert page.evaluate("window.csabookTestMark") is None
         assert record.blocked == []
     built = project.build / "preview" / "site" / "2022" / "county"
     assert "__csabook" not in (built / "foreword.html").read_text(encoding="utf-8")  # only the served page has it

@@ -1,11 +1,11 @@
 """`csabook preview`: build one edition without its PDF, serve it on 127.0.0.1, rebuild it when a source changes,
-and reload the open page by itself.
+and update the open page by itself.
 
 The edition is built with the build's own pipeline into _build/preview/ (its book, site and Sphinx environments),
 never into book/ or _build/site/, with one kernel and one Jupyter Book worker kept for the whole session: a
 rebuild executes only what the change affects (the execution cache decides) and Sphinx reads and writes only the
 pages that changed. The pages are served with a small live-reload script added as they are sent, so no built file
-holds it. When a change makes the data invalid or a chapter fail, the server stays up and the page shows the same
+holds it: it swaps a page's new article in place when nothing else on the page changed, and reloads it otherwise. When a change makes the data invalid or a chapter fail, the server stays up and the page shows the same
 one-line messages as `csabook validate`, until a change fixes it.
 """
 
@@ -29,6 +29,40 @@ WAIT = 20.0  # seconds a page's request for news is held open when nothing chang
 RELOAD_JS = r"""(function () {
   "use strict";
   var version = null;
+  // The page's text as served, outside its one <article>, and the article's scripts: a new build that changes
+  // only the rest of the article is swapped in place (the theme's scripts and styles stay loaded, and the reader's
+  // place on the page is kept). Any other change, or an article with a part that a script sets up when the page
+  // loads, reloads the page.
+  var served = null;
+  var NEEDS_SETUP = /data-csa-filter|class="[^"]*\b(highlight|toggle)/;
+  function split(text) {
+    var start = text.indexOf("<article"), end = text.indexOf("</article>");
+    if (start < 0 || end < start || text.indexOf("<article", start + 1) >= 0) { return null; }
+    end += "</article>".length;
+    var article = text.slice(start, end);
+    return {shell: text.slice(0, start) + text.slice(end), article: article,
+            scripts: (article.match(/<script[\s\S]*?<\/script>/g) || []).join("\n")};
+  }
+  function page() {
+    return fetch(location.href, {cache: "no-store"}).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    });
+  }
+  function refresh() {
+    return page().then(function (text) {
+      var next = split(text), article = document.querySelector("article");
+      if (!served || !next || !article || next.shell !== served.shell || next.scripts !== served.scripts ||
+          NEEDS_SETUP.test(next.article)) {
+        location.reload();
+        return false;
+      }
+      var fresh = new DOMParser().parseFromString(text, "text/html").querySelector("article");
+      article.replaceWith(document.importNode(fresh, true));
+      served = next;
+      return true;
+    }).catch(function () { location.reload(); return false; });
+  }
   function show(problems) {
     var box = document.getElementById("csabook-preview-problems");
     if (!problems.length) { if (box) { box.remove(); } return; }
@@ -56,16 +90,17 @@ RELOAD_JS = r"""(function () {
     fetch("%(events)s?since=" + (version === null ? "" : version), {cache: "no-store"})
       .then(function (response) { return response.json(); })
       .then(function (state) {
-        if (version !== null && state.version !== version && !state.problems.length) {
-          location.reload();
-          return;
-        }
+        var news = version !== null && state.version !== version && !state.problems.length;
         version = state.version;
-        show(state.problems);
-        poll();
+        return (news ? refresh() : Promise.resolve(true)).then(function (stays) {
+          if (!stays) { return; }
+          show(state.problems);
+          poll();
+        });
       })
       .catch(function () { setTimeout(poll, 1000); });
   }
+  page().then(function (text) { served = split(text); }).catch(function () {});
   poll();
 })();
 """ % {"events": EVENTS}
