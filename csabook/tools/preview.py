@@ -167,6 +167,7 @@ class Preview:
         except CsabookError as exc:
             problems = [line for line in exc.report().splitlines() if line.strip()]
         self.state.finish(problems)
+        self.workers.books.settle()  # its full garbage collection now, while the analyst reads, not in a rebuild
         return problems
 
     def serve(self) -> None:
