@@ -14,7 +14,7 @@ When no source file at all has changed, even reading each edition's record is mo
 _build/inputs/listing.json keeps, for each edition, the digest of the whole listing under which it was last built or
 found unchanged, and the state of its outputs then (where its published link points, and the modification times
 of that folder and of its book folder). An edition whose entry names the current listing, and whose outputs stand
-as they were (and whose record is still there), is kept at the cost of a readlink and three stats; any other goes
+as they were (and whose record is still there), is kept at the cost of a readlink and two stats; any other goes
 on to its own record.
 """
 
@@ -34,23 +34,37 @@ SOURCE_FILES = ("_config.yml", "_toc.yml")
 
 def scan(project: Project) -> dict[str, str]:
     """Every source file and folder of the project: {path: 'mtime_ns:size'} for a file, {path: 'list:names'} for a
-    folder (paths relative to the project root)."""
+    folder (paths relative to the project root, with "/"). A folder's symbolic links to folders are listed, not
+    followed."""
     found: dict[str, str] = {}
+
+    def walk(folder: str, rel: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            return
+        found[rel] = "list:" + ",".join(sorted(e.name for e in entries))
+        below = []
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        below.append(entry)
+                    continue
+                stat = entry.stat()
+            except OSError:
+                continue
+            found[f"{rel}/{entry.name}"] = f"{stat.st_mtime_ns}:{stat.st_size}"
+        for entry in sorted(below, key=lambda e: e.name):
+            walk(entry.path, f"{rel}/{entry.name}")
+
     root = str(project.root)
     for top in LISTED:
-        for folder, dirs, files in os.walk(project.root / top):
-            dirs.sort()
-            rel = os.path.relpath(folder, root)
-            found[rel] = "list:" + ",".join(sorted(dirs + files))
-            for name in files:
-                try:
-                    stat = os.stat(os.path.join(folder, name))
-                except OSError:
-                    continue
-                found[os.path.join(rel, name)] = f"{stat.st_mtime_ns}:{stat.st_size}"
+        walk(f"{root}/{top}", top)
     for name in SOURCE_FILES:
         try:
-            stat = os.stat(project.root / name)
+            stat = os.stat(f"{root}/{name}")
             found[name] = f"{stat.st_mtime_ns}:{stat.st_size}"
         except OSError:
             pass
@@ -120,12 +134,17 @@ class Inputs:
         if not isinstance(self.quick, dict):
             self.quick = {}
         self.quick_changed = False
+        self._record_names: set[str] | None = None  # the records folder's listing, made at the first need
 
     def path(self, edition: Edition) -> Path:
         return Path(self.record_path(edition))
 
     def record_path(self, edition: Edition) -> str:
-        return f"{self._records}/{edition.year}-{edition.district}.json"
+        return f"{self._records}/{self.record_name(edition)}"
+
+    @staticmethod
+    def record_name(edition: Edition) -> str:
+        return f"{edition.year}-{edition.district}.json"
 
     def listing_path(self) -> Path:
         return Path(self._records) / "listing.json"
@@ -154,8 +173,13 @@ class Inputs:
                 and entry.get("outputs") is not None):
             return False
         # the records stay the authority: the listing only finds them true
+        if self._record_names is None:
+            try:
+                self._record_names = set(os.listdir(self._records))
+            except OSError:
+                self._record_names = set()
         return (entry["outputs"] == outputs_state(book, self.site_link(edition))
-                and os.path.isfile(self.record_path(edition)))
+                and self.record_name(edition) in self._record_names)
 
     def record(self, edition: Edition, reads: dict[str, str], pdf: bool, book: Path, site: Path) -> None:
         """Record the edition's inputs (`reads`: a read log, path -> kind) after it was published or kept."""
@@ -165,10 +189,12 @@ class Inputs:
                  "inputs": {p: [kind.split(":", 1)[0], _state(self.listed, p, kind)] for p, kind in sorted(paths.items())}}
         self.path(edition).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path(edition), json.dumps(entry, indent=0, sort_keys=True))
+        self._record_names = None
         self.confirm(edition, pdf, book)
 
     def forget(self, edition: Edition) -> None:
         self.path(edition).unlink(missing_ok=True)
+        self._record_names = None
         if self.quick.pop(edition.key, None) is not None:
             self.quick_changed = True
 
