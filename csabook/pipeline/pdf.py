@@ -200,6 +200,7 @@ class Chromium:
         self.buffer = b""
         self.next_id = 0
         self.lock = threading.Lock()
+        self.tab: str | None = None  # the session of the tab every document is printed in
 
     def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
         self.next_id += 1
@@ -258,20 +259,19 @@ class Chromium:
         return result
 
     def print(self, document: Path, output: Path) -> None:
-        """Print one local HTML file to `output`, as `chromium --print-to-pdf` would."""
+        """Print one local HTML file to `output`, as `chromium --print-to-pdf` would. Every document is printed
+        in the same tab, opened at the first print: a new tab would start a new renderer process each time."""
         import base64
 
         with self.lock:
-            target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            try:
-                self._call("Page.enable", session=session)
-                self._call("Page.navigate", {"url": document.resolve().as_uri()}, session, until="Page.loadEventFired")
-                data = self._call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True,
-                                                      "displayHeaderFooter": False, "generateDocumentOutline": True},
-                                  session)["data"]
-            finally:
-                self._call("Target.closeTarget", {"targetId": target})
+            if self.tab is None:
+                target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
+                self.tab = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+                self._call("Page.enable", session=self.tab)
+            self._call("Page.navigate", {"url": document.resolve().as_uri()}, self.tab, until="Page.loadEventFired")
+            data = self._call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True,
+                                                  "displayHeaderFooter": False, "generateDocumentOutline": True},
+                              self.tab)["data"]
         output.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
