@@ -307,7 +307,7 @@ def chapter_pages(pdf: Path) -> dict[str, int]:
 
 def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = None, work: Path | None = None,
               guess: dict[str, int] | None = None, keep: Path | None = None,
-              session: "Chromium | None" = None) -> tuple[Path, dict[str, int]]:
+              session: "Chromium | None" = None, edition: tuple | None = None) -> tuple[Path, dict[str, int]]:
     """Print the edition in `book_dir` (executed notebooks, _config.yml, _toc.yml) to `html_dir`/`name`; returns
     (the PDF, the page on which each chapter starts).
 
@@ -315,20 +315,20 @@ def build_pdf(book_dir: Path, html_dir: Path, name: str, chromium: str | None = 
     from `guess` (the last print's numbers, which usually still hold: then one print is enough). Temporary files go
     under `work` (a build passes its staging folder, which the next build empties). `keep`: where to put a copy
     of the print before it is dated. `session`: a running Chromium to print with (else one is started for this
-    edition and closed after it).
+    edition and closed after it). `edition`: what read_edition(book_dir) returns, when the caller has read it.
     """
     own = session is None
     session = session or Chromium(chromium, work)
     try:
-        return _print_until_settled(book_dir, html_dir, name, work, guess, keep, session)
+        return _print_until_settled(edition or read_edition(book_dir), html_dir, name, work, guess, keep, session)
     finally:
         if own:
             session.close()
 
 
-def _print_until_settled(book_dir: Path, html_dir: Path, name: str, work: Path | None, guess: dict[str, int] | None,
+def _print_until_settled(edition: tuple, html_dir: Path, name: str, work: Path | None, guess: dict[str, int] | None,
                          keep: Path | None, session: "Chromium") -> tuple[Path, dict[str, int]]:
-    config, root, parts = read_edition(book_dir)
+    config, root, parts = edition
     anchors = [c.anchor for _, members in parts for c in members]
     pages = guess if guess and sorted(guess) == sorted(anchors) else None
     with tempfile.TemporaryDirectory(prefix="pdf-", dir=work) as tmp:
@@ -354,12 +354,12 @@ def _print_until_settled(book_dir: Path, html_dir: Path, name: str, work: Path |
     return target, pages
 
 
-def document_key(book_dir: Path) -> str:
-    """What an edition's PDF is printed from: the document without its page numbers (styles included)."""
+def document_key(edition: tuple) -> str:
+    """What an edition's PDF is printed from (`edition`: as read_edition returns it): the document without its
+    page numbers (styles included)."""
     import hashlib
 
-    config, root, parts = read_edition(book_dir)
-    return hashlib.sha256(print_document(config, root, parts).encode("utf-8")).hexdigest()
+    return hashlib.sha256(print_document(*edition).encode("utf-8")).hexdigest()
 
 
 class PdfPrinter:
@@ -404,7 +404,8 @@ class PdfPrinter:
         name = pdf_name(edition.year, edition.district)
         kept_pdf, kept_state = self.folder / f"{edition.year}-{edition.district}.pdf", \
             self.folder / f"{edition.year}-{edition.district}.json"
-        key = document_key(book_dir)
+        read = read_edition(book_dir)
+        key = document_key(read)
         try:
             state = {} if self.force else json.loads(kept_state.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -419,7 +420,7 @@ class PdfPrinter:
         session = self.chromium()
         try:
             target, pages = build_pdf(book_dir, html_dir, name, work=self.staging, guess=state.get("pages"),
-                                      keep=kept_pdf, session=session)
+                                      keep=kept_pdf, session=session, edition=read)
         except BuildError:
             self.discard(session)
             raise
