@@ -146,3 +146,52 @@ def test_a_preview_stopped_before_it_served_stops(tmp_path):
     stopping.start()
     stopping.join(timeout=60)  # a guard against hanging the test run, not a measure of speed
     assert not stopping.is_alive(), "stop() waited for a server that was never started"
+
+
+def test_a_preview_whose_first_build_kept_the_site_rehearses_jupyter_book_before_the_first_save(tmp_path):
+    """Started again on an edition it has built, the preview publishes nothing new; its Jupyter Book worker then
+    builds the edition once into a folder thrown away, so that the first save finds it practised."""
+    import io
+    import threading
+
+    from csabook.model.editions import select_editions
+    from csabook.tools.preview import Preview
+
+    project = copy_project(tmp_path)
+    small_book(project)
+    edition = select_editions(2022, "county", project)[0]
+    first = Preview(edition, project, port=0, out=io.StringIO())
+    try:
+        assert first.build() == [] and first.workers.books.builds == 1
+    finally:
+        first.stop()
+    out = io.StringIO()
+    again = Preview(edition, project, port=0, out=out)
+    serving = threading.Thread(target=again.serve, daemon=True)
+    serving.start()
+    try:
+        deadline = time.monotonic() + 120
+        while again.state.version < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert "[2022/county] unchanged: the published site is kept" in out.getvalue()
+        while again.workers.books.builds < 1:  # asked for just after the first build
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        staging = again.project.staging
+        while any(p.name.startswith("rehearsal-") for p in staging.iterdir()) or again.workers.books.builds != 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        foreword = project.data / "2022" / "county" / "foreword.yml"
+        foreword.write_text(foreword.read_text(encoding="utf-8").replace(PHRASE, f"{PHRASE} {EDIT}", 1),
+                            encoding="utf-8")
+        while again.state.version < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert again.state.problems == []
+        page = again.project.site / "2022" / "county" / "foreword.html"
+        assert EDIT in page.read_text(encoding="utf-8")
+        assert again.workers.books.builds == 2  # the rehearsal, then the save's build
+    finally:
+        again.stop()
+        serving.join(timeout=60)

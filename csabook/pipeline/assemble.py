@@ -160,6 +160,18 @@ def _build_in_this_process(book_dir: str, output: str, root: str, fresh: bool = 
     return ok, log.getvalue()
 
 
+def _rehearse(book_dir: str, work: str, root: str) -> None:
+    """A build of `book_dir` into a temporary folder under `work`, removed after (see JupyterBookPool.rehearse)."""
+    import shutil
+    import tempfile
+
+    output = tempfile.mkdtemp(prefix="rehearsal-", dir=work)
+    try:
+        _build_in_this_process(book_dir, output, root, fresh=True)
+    finally:
+        shutil.rmtree(output, ignore_errors=True)
+
+
 class JupyterBookPool:
     """Worker processes that each import Jupyter Book and Sphinx once and then build many editions.
 
@@ -170,6 +182,7 @@ class JupyterBookPool:
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.executor = None
+        self.builds = 0  # builds asked of the workers, rehearsals included
 
     def __enter__(self):
         return self
@@ -199,6 +212,16 @@ class JupyterBookPool:
         for _ in range(max(0, min(self.jobs, editions))):
             self._executor().submit(_import_jupyter_book)
 
+    def rehearse(self, book_dir: Path, project: Project) -> None:
+        """When the workers have built nothing yet, have one build `book_dir` afresh into a folder thrown away
+        after, in the background: the next real build then finds Sphinx's lazily imported modules loaded and the
+        theme's templates compiled, and takes about a second and a half less. (`csabook preview` does this when
+        its first build needed no Jupyter Book, so that the first save is as quick as the later ones.)"""
+        if self.builds == 0 and book_dir.is_dir():
+            self.builds += 1
+            project.staging.mkdir(parents=True, exist_ok=True)
+            self._executor().submit(_rehearse, str(book_dir), str(project.staging), str(project.root))
+
     def settle(self) -> None:
         """Ask a worker for a full garbage collection now, while it has nothing else to do (see _settle)."""
         if self.executor is not None:
@@ -207,6 +230,7 @@ class JupyterBookPool:
     def build(self, book_dir: Path, output: Path, project: Project, fresh: bool = True) -> Path:
         """Build the edition's HTML with warnings as errors (`fresh`: from an empty Sphinx environment); returns
         the html folder."""
+        self.builds += 1
         ok, log = self._executor().submit(_build_in_this_process, str(book_dir), str(output), str(project.root),
                                        fresh).result()
         html_dir = output / "_build" / "html"

@@ -293,7 +293,8 @@ def _noted(path: Path) -> tuple[str, str] | None:
         return None
 
 
-def _book_dir(edition: Edition, project: Project) -> Path:
+def edition_book_dir(edition: Edition, project: Project) -> Path:
+    """Where an edition's Jupyter Book source (executed notebooks, _config.yml, _toc.yml) is written."""
     return project.book / str(edition.year) / edition.district
 
 
@@ -314,7 +315,7 @@ def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], proje
     date) it was built with: Sphinx, which keeps its environment between builds, then reads and writes again only
     the pages that changed. Files no longer part of the book are removed. `heading`: the home page's title
     (the edition's identity heading), in place of its template's."""
-    book_dir = _book_dir(edition, project)
+    book_dir = edition_book_dir(edition, project)
     book_dir.mkdir(parents=True, exist_ok=True)
     wanted, titles = set(), {}
     for task in tasks:
@@ -604,7 +605,8 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
                             for n in book_chapters(project)}, **{folder: "list:" for folder in layers}}
                 for task in ed_tasks:
                     reads.update(task.dependencies)
-                inputs.record(edition, reads, pdf, _book_dir(edition, project), published_version(edition, project))
+                inputs.record(edition, reads, pdf, edition_book_dir(edition, project),
+                              published_version(edition, project))
             else:
                 inputs.forget(edition)
         inputs.save_listing()  # with the editions kept from their own records (confirmed as they were checked)

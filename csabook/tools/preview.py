@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlparse
 from csabook.errors import CsabookError
 from csabook.model.editions import Edition
 from csabook.paths import STATIC, Project
-from csabook.pipeline.build import Progress, Workers, build_editions
+from csabook.pipeline.build import Progress, Workers, build_editions, edition_book_dir
 
 PREVIEW = "preview"  # the outputs' folder under _build/
 EVENTS = "/__csabook/events"
@@ -175,7 +175,10 @@ class Preview:
         self.serving = True
         threading.Thread(target=self.server.serve_forever, name="csabook-preview-server", daemon=True).start()
         self.build()
-        self.workers.kernels.warm()  # the first change finds its kernel started, even if this build needed none
+        # The first change finds its kernel started and its Jupyter Book worker practised, even if this build
+        # needed neither.
+        self.workers.kernels.warm()
+        self.workers.books.rehearse(edition_book_dir(self.edition, self.project), self.project)
         self.watch()
 
     def watch(self) -> None:
