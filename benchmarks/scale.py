@@ -9,6 +9,8 @@ fictional Examplebury foreword), it measures:
 
   cold       a build of every edition with an empty cache;
   no change  the same build again (the median of five runs);
+  listing    listing the sources alone (csabook.pipeline.inputs.scan; the median of five): the part of a
+             no-change build that grows with the files, which include one parameters file per edition;
   no change, command
              the same as `csabook build --year Y --district all` in a new process (the median of three): what
              an analyst waits for, Python's start and imports included;
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from csabook.model.editions import select_editions, write_params  # noqa: E402
 from csabook.paths import get_project  # noqa: E402
 from csabook.pipeline.build import Progress, build_editions  # noqa: E402
+from csabook.pipeline.inputs import scan  # noqa: E402
 
 OVERLAY = ROOT / "examples" / "examplebury" / "data" / "2022" / "districts" / "examplebury" / "foreword.yml"
 
@@ -79,6 +82,12 @@ def command(project, year: int, pdf: bool) -> float:
     return time.perf_counter() - start
 
 
+def timed_scan(project) -> float:
+    start = time.perf_counter()
+    scan(project)
+    return time.perf_counter() - start
+
+
 def measure(project, year: int, pdf: bool) -> dict[str, tuple[float, object]]:
     editions = select_editions(year, "all", project)
     quiet = Progress(io.StringIO())
@@ -92,6 +101,7 @@ def measure(project, year: int, pdf: bool) -> dict[str, tuple[float, object]]:
     found = {"cold": build()}
     # a no-change build takes milliseconds: the median of five, in this process and as the command an analyst runs
     found["no change"] = sorted((build() for _ in range(5)), key=lambda run: run[0])[2]
+    found["listing"] = sorted(timed_scan(project) for _ in range(5))[2], None
     found["no change, command"] = sorted(command(project, year, pdf) for _ in range(3))[1], None
     edit(project.data / str(year) / "county" / "morile.csv", "PREVENT", "PREVENT (edited)")
     found["county"] = build()
@@ -121,14 +131,16 @@ def main() -> int:
               flush=True)
     base = args.sizes[0]
     print()
-    print("| editions | cold | no change | no change, command | county file edited | one district's overlay edited |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| editions | cold | no change | of which listing | no change, command | county file edited | "
+          "one district's overlay edited |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for size, row in results.items():
-        print(f"| {size} | " + " | ".join(f"{row[name][0]:.3f} s" for name in
-                                          ("cold", "no change", "no change, command", "county", "district")) + " |")
+        print(f"| {size} | {row['cold'][0]:.1f} s | {1000 * row['no change'][0]:.2f} ms | "
+              f"{1000 * row['listing'][0]:.2f} ms | " + " | ".join(f"{row[name][0]:.2f} s" for name in
+                                                                ("no change, command", "county", "district")) + " |")
     print()
     for size in args.sizes[1:]:
-        for name in ("cold", "no change", "no change, command", "district"):
+        for name in ("cold", "no change", "listing", "no change, command", "district"):
             ratio = results[size][name][0] / results[base][name][0]
             print(f"{name} N={size} / N={base}: {ratio:.2f}")
     return 0
