@@ -12,7 +12,7 @@ Every measurement runs on a fresh copy of the project in a temporary folder, on 
       jupyter-cache keys on code cells only, so the page stays stale. csabook's cache is keyed on the data read.)
   (f) a forced build of one edition (the county's), PDF included;
   (g) `csabook preview` of that edition: from saving a data file (foreword.yml) to the new text in a page open in
-      Chromium, which reloads by itself.
+      Chromium, which updates itself.
 
 It prints the ratios (a)/(b), (c)/(a), (d)/(a) and (g)/(f). --limit N uses only the first N editions of the year
 (quicker runs).
@@ -199,7 +199,7 @@ def main() -> int:
         f, _ = timed(lambda: build_editions(county, ours, force=True, progress=Progress(io.StringIO())))
         print(f"(f) csabook, one edition forced:   {f:8.1f} s  ({county[0].key}, PDF included)", flush=True)
         g = preview_edit(ours, args.year)
-        print(f"(g) csabook preview, save to page: {g:8.2f} s  (foreword.yml edited, the open tab reloads itself)",
+        print(f"(g) csabook preview, save to page: {g:8.2f} s  (foreword.yml edited, the open tab updates itself)",
               flush=True)
         print(f"ratio (a)/(b) = {a / b:.3f}  (csabook cold is {b / a:.1f}x faster than the plain loop)")
         print(f"ratio (c)/(a) = {c / a:.3f}  (a no-change rebuild costs {100 * c / a:.1f}% of a cold build)")
