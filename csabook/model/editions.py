@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from csabook.model.loader import COUNTY
@@ -20,8 +21,10 @@ class Edition:
     district: str
     name: str = field(default="", compare=False)  # the district's register name
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """"<year>/<district>": how the build and its messages name the edition (made once: a build that changes
+        nothing asks it of every edition several times)."""
         return f"{self.year}/{self.district}"
 
     @property

@@ -12,10 +12,10 @@ edition through the whole build, which decides from content.
 
 When no source file at all has changed, even reading each edition's record is more than needed:
 _build/inputs/listing.json keeps, for each edition, the digest of the whole listing under which it was last built or
-found unchanged, and the state of its outputs then (where its published link points, and the modification times
-of that folder and of its book folder). An edition whose entry names the current listing, and whose outputs stand
-as they were (and whose record is still there), is kept at the cost of a readlink and two stats; any other goes
-on to its own record.
+found unchanged, and the state of its outputs then (the published version its link points to, and the
+modification times of that folder and of its book folder). An edition whose entry names the current listing, and
+whose outputs stand as they were (and whose record is still there), is kept at the cost of two stats; any other
+goes on to its own record.
 """
 
 from __future__ import annotations
@@ -109,10 +109,12 @@ def listing_digest(listed: dict[str, str]) -> str:
 
 
 def outputs_state(book: Path | str, site_link: Path | str) -> list | None:
-    """An edition's outputs as three cheap calls see them: where its published link points, and the modification
-    times of that folder and of its book folder (each changes when an entry is added, removed or renamed in it)."""
+    """An edition's outputs as two stats see them: the published version its link points to (its inode, so that a
+    new version is seen, and its modification time, which changes when an entry is added, removed or renamed in
+    it), and the modification time of its book folder."""
     try:
-        return [os.readlink(site_link), os.stat(site_link).st_mtime_ns, os.stat(book).st_mtime_ns]
+        site = os.stat(site_link)
+        return [site.st_ino, site.st_mtime_ns, os.stat(book).st_mtime_ns]
     except OSError:
         return None
 
