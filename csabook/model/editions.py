@@ -23,9 +23,16 @@ class Edition:
 
     @cached_property
     def key(self) -> str:
-        """"<year>/<district>": how the build and its messages name the edition (made once: a build that changes
-        nothing asks it of every edition several times)."""
+        """"<year>/<district>": how the build and its messages name the edition, and where it lies under each
+        output folder (its book under book/, its published link under the site). Made once: a build that changes
+        nothing asks it of every edition several times."""
         return f"{self.year}/{self.district}"
+
+    @property
+    def stem(self) -> str:
+        """"<year>-<district>": the edition as one file or folder name, for what is kept per edition (its Sphinx
+        environment, build record, last print, published versions)."""
+        return f"{self.year}-{self.district}"
 
     @property
     def is_county(self) -> bool:

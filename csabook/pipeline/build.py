@@ -214,11 +214,11 @@ def execute_tasks(tasks: list[Task], project: Project, cache: ExecutionCache, pr
     work.mkdir(parents=True, exist_ok=True)
 
     def run(task: Task) -> Task:
-        output = work / task.edition.key.replace("/", "-") / task.template.name
+        output = work / task.edition.stem / task.template.name
         try:
             deps = execute_with_retry(task, output, project, pool)
         except ExecutionError as exc:
-            keep = project.book / str(task.edition.year) / task.edition.district / task.template.name
+            keep = edition_book_dir(task.edition, project) / task.template.name
             keep.parent.mkdir(parents=True, exist_ok=True)
             if output.is_file():
                 shutil.copyfile(output, keep)
@@ -295,7 +295,7 @@ def _noted(path: Path) -> tuple[str, str] | None:
 
 def edition_book_dir(edition: Edition, project: Project) -> Path:
     """Where an edition's Jupyter Book source (executed notebooks, _config.yml, _toc.yml) is written."""
-    return project.book / str(edition.year) / edition.district
+    return project.book / edition.key
 
 
 def _retitled(notebook: nbformat.NotebookNode, heading: str) -> nbformat.NotebookNode:
@@ -350,7 +350,7 @@ def write_book(edition: Edition, tasks: list[Task], files: dict[str, str], proje
 
 def sphinx_dir(edition: Edition, project: Project) -> Path:
     """The edition's kept Jupyter Book output: Sphinx's environment and HTML from its last build."""
-    return project.sphinx / f"{edition.year}-{edition.district}"
+    return project.sphinx / edition.stem
 
 
 def _kept_state(folder: Path) -> Path:
@@ -409,7 +409,7 @@ def build_site(edition: Edition, tasks: list[Task], book_dir: Path, stamp: dict,
     kept, fresh = kept_environment(edition, project, force)
     html_dir = books.build(book_dir, kept, project, fresh=fresh)
     _kept_state(kept).write_text(json.dumps({"ok": True, "made_by": _made_by()}), encoding="utf-8")
-    work = Path(tempfile.mkdtemp(prefix=f"{edition.year}-{edition.district}-", dir=project.staging))
+    work = Path(tempfile.mkdtemp(prefix=f"{edition.stem}-", dir=project.staging))
     try:
         staged = work / "html"
         stage_site(html_dir, staged, published_version(edition, project))
@@ -470,7 +470,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
     # csabook.pipeline.inputs): the cost of a build that changes nothing is that of listing the sources.
     inputs = Inputs(project, _made_by(), scan(project))
     books = str(project.book)
-    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf, f"{books}/{e.year}/{e.district}")]
+    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf, f"{books}/{e.key}")]
     for edition in kept:
         progress.line(f"[{edition.key}] unchanged: the published site is kept")
     kept_keys = {e.key for e in kept}

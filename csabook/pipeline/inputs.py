@@ -146,14 +146,14 @@ class Inputs:
 
     @staticmethod
     def record_name(edition: Edition) -> str:
-        return f"{edition.year}-{edition.district}.json"
+        return f"{edition.stem}.json"
 
     def listing_path(self) -> Path:
         return Path(self._records) / "listing.json"
 
     def site_link(self, edition: Edition) -> str:
         """The edition's published link (a string: the listing-wide check runs for every edition of every build)."""
-        return f"{self._site}/{edition.year}/{edition.district}"
+        return f"{self._site}/{edition.key}"
 
     def confirm(self, edition: Edition, pdf: bool, book: Path | str) -> None:
         """Note that the edition stands as built under this build's listing (saved by save_listing())."""

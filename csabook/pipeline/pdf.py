@@ -402,8 +402,7 @@ class PdfPrinter:
 
         self.folder.mkdir(parents=True, exist_ok=True)
         name = pdf_name(edition.year, edition.district)
-        kept_pdf, kept_state = self.folder / f"{edition.year}-{edition.district}.pdf", \
-            self.folder / f"{edition.year}-{edition.district}.json"
+        kept_pdf, kept_state = self.folder / f"{edition.stem}.pdf", self.folder / f"{edition.stem}.json"
         read = read_edition(book_dir)
         key = document_key(read)
         try:

@@ -29,15 +29,15 @@ def store(project: Project) -> Path:
 
 def publish(html_dir: Path, edition: Edition, project: Project) -> Path:
     """Make `html_dir` the published edition; the previous version is removed once the link points away."""
-    target = project.site / str(edition.year) / edition.district
+    target = project.site / edition.key
     target.parent.mkdir(parents=True, exist_ok=True)
     store(project).mkdir(parents=True, exist_ok=True)
-    version = store(project) / f"{edition.year}-{edition.district}-{uuid.uuid4().hex[:12]}"
+    version = store(project) / f"{edition.stem}-{uuid.uuid4().hex[:12]}"
     os.rename(html_dir, version)
     previous = target.resolve() if target.is_symlink() else None
     if target.exists() and not target.is_symlink():
         # A site published before links were used: move the folder into the store first.
-        os.rename(target, store(project) / f"{edition.year}-{edition.district}-old-{uuid.uuid4().hex[:12]}")
+        os.rename(target, store(project) / f"{edition.stem}-old-{uuid.uuid4().hex[:12]}")
     link = target.parent / f".{edition.district}.{uuid.uuid4().hex[:8]}.link"
     os.symlink(os.path.relpath(version, target.parent), link)
     os.replace(link, target)
@@ -48,7 +48,7 @@ def publish(html_dir: Path, edition: Edition, project: Project) -> Path:
 
 def published_version(edition: Edition, project: Project) -> Path | None:
     """The folder the edition's link points to, if it is published."""
-    target = project.site / str(edition.year) / edition.district
+    target = project.site / edition.key
     return target.resolve() if target.exists() else None
 
 
