@@ -117,21 +117,18 @@ _builds_since_full = 0
 
 
 def _settle(full: bool = False) -> None:
-    """After a build in a worker: collect its garbage, then leave what is alive out of later collections.
+    """After a build in a worker: lifeline.settle_garbage, counting the builds since the last full settle.
 
     Python's full collections otherwise walk all of Sphinx, the theme and the kept templates: a tenth of a second
-    or more, in the middle of every third or fourth build. A light settle costs a few milliseconds; but what it
-    leaves out, and drops later, is only freed by a `full` one, which also walks everything again. A worker makes
-    one every FULL_COLLECTION_EVERY builds (and `csabook preview` asks for one while it waits for the next save),
-    so what such objects hold stays bounded."""
-    import gc
+    or more, in the middle of every third or fourth build. A light settle costs a few milliseconds, but only a full
+    one frees what it left out and was dropped later: a worker makes one every FULL_COLLECTION_EVERY builds (and
+    `csabook preview` asks for one while it waits for the next save), so what such objects hold stays bounded."""
+    from csabook.pipeline.lifeline import settle_garbage
 
     global _builds_since_full
     if full:
-        gc.unfreeze()
         _builds_since_full = 0
-    gc.collect()
-    gc.freeze()
+    settle_garbage(full)
 
 
 def _build_in_this_process(book_dir: str, output: str, root: str, fresh: bool = True) -> tuple[bool, str]:

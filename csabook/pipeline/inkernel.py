@@ -22,17 +22,9 @@ def warm_up(parent: int, memory: int) -> None:
 
     import csabook.html.views  # noqa: F401
 
-    _freeze()
-
-
-def _freeze() -> None:
-    """Leave what is alive now (the modules and what they hold) out of every later garbage collection. IPython's
-    reset, before each chapter, runs a full collection; without this it would walk all of pandas and matplotlib
-    each time, for about a tenth of a second. Objects made later are collected as usual."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
+    # IPython's reset, before each chapter, runs a full collection: with the modules left out of it, it no longer
+    # walks all of pandas and matplotlib each time (about a tenth of a second).
+    lifeline.settle_garbage()
 
 
 def start_chapter() -> None:
@@ -47,7 +39,7 @@ def start_chapter() -> None:
         sys.modules["matplotlib.pyplot"].close("all")
     matplotlib.rcdefaults()
     reads.start_chapter()
-    _freeze()  # what the reset kept: modules a chapter imported
+    lifeline.settle_garbage()  # what the reset kept: modules a chapter imported
 
 
 def chapter_reads() -> dict[str, str]:

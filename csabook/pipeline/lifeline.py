@@ -54,6 +54,19 @@ def worker_start(parent: int) -> None:
     exit_with_parent(parent)
 
 
+def settle_garbage(full: bool = False) -> None:
+    """In a long-lived child (a kernel, a Jupyter Book worker), between pieces of work: collect the garbage, then
+    leave what is alive out of later collections (gc.freeze), so that they no longer walk all of pandas, or all of
+    Sphinx, each time. What is left out and dropped later is freed only by a `full` settle, which first takes
+    everything back into the collections."""
+    import gc
+
+    if full:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def limit_memory(megabytes: int) -> None:
     """Cap this process's address space, so that runaway work fails with MemoryError instead of exhausting the
     machine (and being killed by the system, which names nothing)."""
