@@ -469,8 +469,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
     # Editions whose recorded inputs all stand as they were listed are kept without further work (see
     # csabook.pipeline.inputs): the cost of a build that changes nothing is that of listing the sources.
     inputs = Inputs(project, _made_by(), scan(project))
-    books = str(project.book)
-    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf, f"{books}/{e.key}")]
+    kept = [] if force else [e for e in editions if inputs.unchanged(e, pdf)]
     for edition in kept:
         progress.line(f"[{edition.key}] unchanged: the published site is kept")
     kept_keys = {e.key for e in kept}
@@ -605,8 +604,7 @@ def build_editions(editions: list[Edition], project: Project, jobs: int | None =
                             for n in book_chapters(project)}, **{folder: "list:" for folder in layers}}
                 for task in ed_tasks:
                     reads.update(task.dependencies)
-                inputs.record(edition, reads, pdf, edition_book_dir(edition, project),
-                              published_version(edition, project))
+                inputs.record(edition, reads, pdf, published_version(edition, project))
             else:
                 inputs.forget(edition)
         inputs.save_listing()  # with the editions kept from their own records (confirmed as they were checked)

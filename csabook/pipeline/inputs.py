@@ -127,7 +127,8 @@ class Inputs:
         self.made_by = made_by
         self.listed = listed
         self.digest = listing_digest(listed)
-        self._site, self._records = str(project.site), str(project.outputs_root / "inputs")
+        self._site, self._book = str(project.site), str(project.book)
+        self._records = str(project.outputs_root / "inputs")
         try:
             saved = json.loads(self.listing_path().read_text(encoding="utf-8"))
             self.quick = saved["editions"] if saved.get("made_by") == made_by else {}
@@ -155,9 +156,14 @@ class Inputs:
         """The edition's published link (a string: the listing-wide check runs for every edition of every build)."""
         return f"{self._site}/{edition.key}"
 
-    def confirm(self, edition: Edition, pdf: bool, book: Path | str) -> None:
+    def book_dir(self, edition: Edition) -> str:
+        """The edition's book folder (build.edition_book_dir, as a string for the same reason)."""
+        return f"{self._book}/{edition.key}"
+
+    def confirm(self, edition: Edition, pdf: bool) -> None:
         """Note that the edition stands as built under this build's listing (saved by save_listing())."""
-        entry = {"listing": self.digest, "pdf": pdf, "outputs": outputs_state(book, self.site_link(edition))}
+        entry = {"listing": self.digest, "pdf": pdf,
+                 "outputs": outputs_state(self.book_dir(edition), self.site_link(edition))}
         if self.quick.get(edition.key) != entry:
             self.quick[edition.key] = entry
             self.quick_changed = True
@@ -169,7 +175,7 @@ class Inputs:
                                                          sort_keys=True))
             self.quick_changed = False
 
-    def _stands(self, edition: Edition, pdf: bool, book: Path | str) -> bool:
+    def _stands(self, edition: Edition, pdf: bool) -> bool:
         entry = self.quick.get(edition.key)
         if not (isinstance(entry, dict) and entry.get("listing") == self.digest and entry.get("pdf") == pdf
                 and entry.get("outputs") is not None):
@@ -180,19 +186,20 @@ class Inputs:
                 self._record_names = set(os.listdir(self._records))
             except OSError:
                 self._record_names = set()
-        return (entry["outputs"] == outputs_state(book, self.site_link(edition))
+        return (entry["outputs"] == outputs_state(self.book_dir(edition), self.site_link(edition))
                 and self.record_name(edition) in self._record_names)
 
-    def record(self, edition: Edition, reads: dict[str, str], pdf: bool, book: Path, site: Path) -> None:
-        """Record the edition's inputs (`reads`: a read log, path -> kind) after it was published or kept."""
+    def record(self, edition: Edition, reads: dict[str, str], pdf: bool, site: Path) -> None:
+        """Record the edition's inputs (`reads`: a read log, path -> kind) after it was published or kept (`site`:
+        its published version)."""
         paths = {**reads, **{name: "sha256:" for name in SOURCE_FILES},
                  f"params/{edition.year}/{edition.district}.yml": "sha256:"}
-        entry = {"made_by": self.made_by, "pdf": pdf, "book": folder_state(book), "site": folder_state(site),
+        entry = {"made_by": self.made_by, "pdf": pdf, "book": folder_state(self.book_dir(edition)), "site": folder_state(site),
                  "inputs": {p: [kind.split(":", 1)[0], _state(self.listed, p, kind)] for p, kind in sorted(paths.items())}}
         self.path(edition).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path(edition), json.dumps(entry, indent=0, sort_keys=True))
         self._record_names = None
-        self.confirm(edition, pdf, book)
+        self.confirm(edition, pdf)
 
     def forget(self, edition: Edition) -> None:
         self.path(edition).unlink(missing_ok=True)
@@ -200,17 +207,17 @@ class Inputs:
         if self.quick.pop(edition.key, None) is not None:
             self.quick_changed = True
 
-    def unchanged(self, edition: Edition, pdf: bool, book: Path | str) -> bool:
+    def unchanged(self, edition: Edition, pdf: bool) -> bool:
         """True when every recorded input stands as recorded, and the book and published site are as built: at
         once when the whole listing is the one the edition was last confirmed under, else from its record."""
-        if self._stands(edition, pdf, book):
+        if self._stands(edition, pdf):
             return True
-        if self._recorded_inputs_stand(edition, pdf, book):
-            self.confirm(edition, pdf, book)
+        if self._recorded_inputs_stand(edition, pdf):
+            self.confirm(edition, pdf)
             return True
         return False
 
-    def _recorded_inputs_stand(self, edition: Edition, pdf: bool, book: Path | str) -> bool:
+    def _recorded_inputs_stand(self, edition: Edition, pdf: bool) -> bool:
         link = Path(self.site_link(edition))
         site = link.resolve() if link.exists() else None
         try:
@@ -222,4 +229,4 @@ class Inputs:
         for path, (kind, state) in entry.get("inputs", {}).items():
             if _state(self.listed, path, kind if kind in ("present", "absent") else kind + ":") != state:
                 return False
-        return site is not None and entry.get("site") == folder_state(site) and entry.get("book") == folder_state(book)
+        return site is not None and entry.get("site") == folder_state(site) and entry.get("book") == folder_state(self.book_dir(edition))
