@@ -5,8 +5,9 @@ The edition is built with the build's own pipeline into _build/preview/ (its boo
 never into book/ or _build/site/, with one kernel and one Jupyter Book worker kept for the whole session: a
 rebuild executes only what the change affects (the execution cache decides) and Sphinx reads and writes only the
 pages that changed. The pages are served with a small live-reload script added as they are sent, so no built file
-holds it: it swaps a page's new article in place when nothing else on the page changed, and reloads it otherwise. When a change makes the data invalid or a chapter fail, the server stays up and the page shows the same
-one-line messages as `csabook validate`, until a change fixes it.
+holds it: it swaps a page's new article in place when nothing else on the page changed, and reloads it otherwise.
+When a change makes the data invalid or a chapter fail, the server stays up and the page shows the same one-line
+messages as `csabook validate`, until a change fixes it.
 """
 
 from __future__ import annotations
